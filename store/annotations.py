@@ -1,0 +1,640 @@
+"""Tags, notes and review status on clauses, with a history that is never rewritten.
+
+Every change is its own transaction and is appended to `history` (who, when, before, after)
+in a numbered batch, so `undo` can revert the last batch and two reviewers' edits of the same
+field both stay on record. Annotations are keyed by clause identity (document identity, clause
+path, text hash) rather than by row id, so they survive re-imports: `reattach` finds their
+clause again, and what cannot be found stays as an orphan, never dropped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import getpass
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from store.db import STATUSES, Store, now
+from store.errors import NotFoundError, PolicyReviewError
+
+
+@dataclass
+class Annotation:
+    id: int
+    clause_id: int | None
+    key: str
+    document_title: str
+    path: str
+    text_snapshot: str
+    note: str
+    status: str
+    author: str
+    updated_at: str
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    merged: int = 0
+    created: int = 0
+    orphaned: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+
+def reviewer_name(configured: str | None = None) -> str:
+    """The name recorded with each change: the config file's reviewer, else
+    $POLICY_REVIEW_USER, else the OS user."""
+    if configured:
+        return configured
+    env = os.environ.get("POLICY_REVIEW_USER")
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return "reviewer"
+
+
+def check_status(status: str) -> str:
+    if status not in STATUSES:
+        raise NotFoundError(f"unknown status {status!r}: use one of {', '.join(STATUSES)}")
+    return status
+
+
+def check_tag(tag: str) -> str:
+    name = " ".join(tag.split())
+    if not name:
+        raise PolicyReviewError("a tag needs a name")
+    if len(name) > 60:
+        raise PolicyReviewError("a tag name is at most 60 characters")
+    return name
+
+
+# --------------------------------------------------------------------------- reading
+
+_SELECT = """SELECT a.id, a.clause_id, a.key, a.document_title, a.path, a.text_snapshot, a.note, a.status,
+                    a.author, a.updated_at FROM annotations a"""
+
+
+def _annotation(conn: sqlite3.Connection, row) -> Annotation:
+    ann = Annotation(*row)
+    ann.tags = [r[0] for r in conn.execute(
+        "SELECT t.name FROM annotation_tags at JOIN tags t ON t.id = at.tag_id WHERE at.annotation_id = ? ORDER BY t.name",
+        (ann.id,),
+    )]
+    return ann
+
+
+def annotation_for(conn: sqlite3.Connection, clause_id: int) -> Annotation | None:
+    row = conn.execute(f"{_SELECT} WHERE a.clause_id = ?", (clause_id,)).fetchone()
+    return _annotation(conn, row) if row else None
+
+
+def annotations_for(conn: sqlite3.Connection, clause_ids: Sequence[int]) -> dict[int, Annotation]:
+    """Annotations of many clauses at once, for a page of the clause pane."""
+    result: dict[int, Annotation] = {}
+    ids = list(clause_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(f"{_SELECT} WHERE a.clause_id IN ({marks})", chunk).fetchall()
+        if not rows:
+            continue
+        by_id = {row[0]: Annotation(*row) for row in rows}
+        amarks = ",".join("?" * len(by_id))
+        for ann_id, name in conn.execute(
+            f"SELECT at.annotation_id, t.name FROM annotation_tags at JOIN tags t ON t.id = at.tag_id "
+            f"WHERE at.annotation_id IN ({amarks}) ORDER BY t.name",
+            list(by_id),
+        ):
+            by_id[ann_id].tags.append(name)
+        for ann in by_id.values():
+            result[ann.clause_id] = ann
+    return result
+
+
+def all_annotations(conn: sqlite3.Connection) -> list[Annotation]:
+    rows = conn.execute(f"{_SELECT} ORDER BY a.clause_id IS NULL, a.id").fetchall()
+    return [_annotation(conn, row) for row in rows]
+
+
+def orphans(conn: sqlite3.Connection) -> list[Annotation]:
+    rows = conn.execute(f"{_SELECT} WHERE a.clause_id IS NULL ORDER BY a.id").fetchall()
+    return [_annotation(conn, row) for row in rows]
+
+
+def history_for(conn: sqlite3.Connection, clause_id: int) -> list[dict]:
+    rows = conn.execute(
+        """SELECT h.field, h.before, h.after, h.author, h.at, h.origin FROM history h
+           JOIN annotations a ON a.id = h.annotation_id WHERE a.clause_id = ? ORDER BY h.id""",
+        (clause_id,),
+    ).fetchall()
+    return [dict(zip(("field", "before", "after", "author", "at", "origin"), row)) for row in rows]
+
+
+def list_tags(conn: sqlite3.Connection) -> list[tuple[str, str | None, int]]:
+    """(name, color, number of clauses) for every tag, by name."""
+    return conn.execute(
+        """SELECT t.name, t.color, count(at.annotation_id) FROM tags t
+           LEFT JOIN annotation_tags at ON at.tag_id = t.id GROUP BY t.id ORDER BY t.name"""
+    ).fetchall()
+
+
+def tag_colors(conn: sqlite3.Connection) -> dict[str, str | None]:
+    return dict(conn.execute("SELECT name, color FROM tags"))
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _check_clauses(conn: sqlite3.Connection, clause_ids: Iterable[int]) -> list[int]:
+    ids = list(dict.fromkeys(int(c) for c in clause_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        found = {row[0] for row in conn.execute(f"SELECT id FROM clauses WHERE id IN ({marks})", chunk)}
+        missing = [c for c in chunk if c not in found]
+        if missing:
+            raise NotFoundError(f"no clause with id {missing[0]}")
+    return ids
+
+
+def _ensure(conn: sqlite3.Connection, clause_id: int, author: str, stamp: str) -> tuple[int, str, str]:
+    """The annotation of a clause, created on first use: (id, status, note)."""
+    row = conn.execute("SELECT id, status, note FROM annotations WHERE clause_id = ?", (clause_id,)).fetchone()
+    if row:
+        return row
+    clause = conn.execute(
+        """SELECT c.key, d.identity, d.title, c.path, c.title, c.text FROM clauses c
+           JOIN documents d ON d.id = c.document_id WHERE c.id = ?""",
+        (clause_id,),
+    ).fetchone()
+    key, identity, doc_title, path, title, text = clause
+    cursor = conn.execute(
+        """INSERT INTO annotations (clause_id, key, document_identity, document_title, path, text_snapshot,
+               author, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (clause_id, key, identity, doc_title, path, _snapshot(title, text), author, stamp, stamp),
+    )
+    return cursor.lastrowid, "unreviewed", ""
+
+
+def _snapshot(title: str, text: str) -> str:
+    return f"{title}\n{text}" if title else text
+
+
+def _batch(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM history").fetchone()[0]
+
+
+def _log(conn, annotation_id, field_name, before, after, author, stamp, batch, origin="edit") -> None:
+    conn.execute(
+        """INSERT INTO history (annotation_id, field, before, after, author, at, origin, batch)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        (annotation_id, field_name, before, after, author, stamp, origin, batch),
+    )
+
+
+def _touch(conn, annotation_id, author, stamp) -> None:
+    conn.execute("UPDATE annotations SET author = ?, updated_at = ? WHERE id = ?", (author, stamp, annotation_id))
+
+
+def set_status(store: Store, clause_ids: Iterable[int], status: str, author: str) -> int:
+    """Set the review status of clauses; returns how many changed."""
+    check_status(status)
+    stamp = now()
+    changed = 0
+    with store.transaction() as conn:
+        ids = _check_clauses(conn, clause_ids)
+        batch = _batch(conn)
+        for clause_id in ids:
+            ann_id, before, _note = _ensure(conn, clause_id, author, stamp)
+            if before == status:
+                continue
+            conn.execute("UPDATE annotations SET status = ? WHERE id = ?", (status, ann_id))
+            _log(conn, ann_id, "status", before, status, author, stamp, batch)
+            _touch(conn, ann_id, author, stamp)
+            changed += 1
+    return changed
+
+
+def set_note(store: Store, clause_id: int, note: str, author: str) -> bool:
+    stamp = now()
+    with store.transaction() as conn:
+        (clause_id,) = _check_clauses(conn, [clause_id])
+        ann_id, _status, before = _ensure(conn, clause_id, author, stamp)
+        if before == note:
+            return False
+        conn.execute("UPDATE annotations SET note = ? WHERE id = ?", (note, ann_id))
+        _log(conn, ann_id, "note", before, note, author, stamp, _batch(conn))
+        _touch(conn, ann_id, author, stamp)
+    return True
+
+
+def _tag_id(conn: sqlite3.Connection, name: str, create: bool = True) -> int | None:
+    row = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
+    if row:
+        return row[0]
+    if not create:
+        return None
+    return conn.execute("INSERT INTO tags (name) VALUES (?)", (name,)).lastrowid
+
+
+def add_tags(store: Store, clause_ids: Iterable[int], tags: Iterable[str], author: str) -> int:
+    """Add tags to clauses (creating the tags on the fly); returns how many links were new."""
+    names = [check_tag(t) for t in tags]
+    stamp = now()
+    added = 0
+    with store.transaction() as conn:
+        ids = _check_clauses(conn, clause_ids)
+        batch = _batch(conn)
+        for name in names:
+            tag_id = _tag_id(conn, name)
+            for clause_id in ids:
+                ann_id, _s, _n = _ensure(conn, clause_id, author, stamp)
+                cursor = conn.execute(
+                    "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)", (ann_id, tag_id)
+                )
+                if cursor.rowcount:
+                    _log(conn, ann_id, "tag", None, name, author, stamp, batch)
+                    _touch(conn, ann_id, author, stamp)
+                    added += 1
+    return added
+
+
+def remove_tags(store: Store, clause_ids: Iterable[int], tags: Iterable[str], author: str) -> int:
+    names = [check_tag(t) for t in tags]
+    stamp = now()
+    removed = 0
+    with store.transaction() as conn:
+        ids = _check_clauses(conn, clause_ids)
+        batch = _batch(conn)
+        for name in names:
+            tag_id = _tag_id(conn, name, create=False)
+            if tag_id is None:
+                continue
+            for clause_id in ids:
+                row = conn.execute("SELECT id FROM annotations WHERE clause_id = ?", (clause_id,)).fetchone()
+                if not row:
+                    continue
+                cursor = conn.execute(
+                    "DELETE FROM annotation_tags WHERE annotation_id = ? AND tag_id = ?", (row[0], tag_id)
+                )
+                if cursor.rowcount:
+                    _log(conn, row[0], "tag", name, None, author, stamp, batch)
+                    _touch(conn, row[0], author, stamp)
+                    removed += 1
+    return removed
+
+
+def rename_tag(store: Store, old: str, new: str, author: str) -> int:
+    """Rename a tag everywhere; when `new` exists already, the two are merged. Returns the
+    number of clauses that carried `old`."""
+    old, new = check_tag(old), check_tag(new)
+    stamp = now()
+    with store.transaction() as conn:
+        old_id = _tag_id(conn, old, create=False)
+        if old_id is None:
+            raise NotFoundError(f"no tag named {old!r}")
+        if old == new:
+            return 0
+        new_id = _tag_id(conn, new, create=False)
+        annotation_ids = [r[0] for r in conn.execute(
+            "SELECT annotation_id FROM annotation_tags WHERE tag_id = ?", (old_id,))]
+        batch = _batch(conn)
+        if new_id is None:
+            conn.execute("UPDATE tags SET name = ? WHERE id = ?", (new, old_id))
+            for ann_id in annotation_ids:
+                _log(conn, ann_id, "tag", old, new, author, stamp, batch)
+        else:
+            for ann_id in annotation_ids:
+                had_new = conn.execute(
+                    "SELECT 1 FROM annotation_tags WHERE annotation_id = ? AND tag_id = ?", (ann_id, new_id)
+                ).fetchone()
+                conn.execute("DELETE FROM annotation_tags WHERE annotation_id = ? AND tag_id = ?", (ann_id, old_id))
+                if had_new:
+                    _log(conn, ann_id, "tag", old, None, author, stamp, batch)
+                else:
+                    conn.execute("INSERT INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)", (ann_id, new_id))
+                    _log(conn, ann_id, "tag", old, new, author, stamp, batch)
+            conn.execute("DELETE FROM tags WHERE id = ?", (old_id,))
+        for ann_id in annotation_ids:
+            _touch(conn, ann_id, author, stamp)
+        return len(annotation_ids)
+
+
+def delete_tag(store: Store, name: str, author: str) -> int:
+    """Delete a tag from every clause (each removal stays in the history, so undo brings it
+    back). Returns the number of clauses that carried it."""
+    name = check_tag(name)
+    stamp = now()
+    with store.transaction() as conn:
+        tag_id = _tag_id(conn, name, create=False)
+        if tag_id is None:
+            raise NotFoundError(f"no tag named {name!r}")
+        annotation_ids = [r[0] for r in conn.execute(
+            "SELECT annotation_id FROM annotation_tags WHERE tag_id = ?", (tag_id,))]
+        batch = _batch(conn)
+        for ann_id in annotation_ids:
+            _log(conn, ann_id, "tag", name, None, author, stamp, batch)
+            _touch(conn, ann_id, author, stamp)
+        conn.execute("DELETE FROM tags WHERE id = ?", (tag_id,))
+        return len(annotation_ids)
+
+
+def set_tag_color(store: Store, name: str, color: str | None) -> None:
+    with store.transaction() as conn:
+        cursor = conn.execute("UPDATE tags SET color = ? WHERE name = ?", (color, check_tag(name)))
+        if not cursor.rowcount:
+            raise NotFoundError(f"no tag named {name!r}")
+
+
+def undo(store: Store, author: str) -> str | None:
+    """Revert the last batch of changes made by `author` that is not yet undone. A field
+    changed by someone else since is left alone (and said so). Returns a description, or None
+    when there is nothing to undo."""
+    stamp = now()
+    with store.transaction() as conn:
+        row = conn.execute(
+            """SELECT max(batch) FROM history WHERE author = ? AND origin = 'edit'
+               AND batch NOT IN (SELECT CAST(before AS INTEGER) FROM history WHERE field = 'undo')""",
+            (author,),
+        ).fetchone()
+        if row[0] is None:
+            return None
+        batch = row[0]
+        entries = conn.execute(
+            "SELECT id, annotation_id, field, before, after FROM history WHERE batch = ? ORDER BY id DESC", (batch,)
+        ).fetchall()
+        new_batch = _batch(conn)
+        reverted, skipped = 0, 0
+        for _id, ann_id, field_name, before, after in entries:
+            if not conn.execute("SELECT 1 FROM annotations WHERE id = ?", (ann_id,)).fetchone():
+                skipped += 1
+                continue
+            if _revert(conn, ann_id, field_name, before, after):
+                _log(conn, ann_id, field_name, after, before, author, stamp, new_batch, origin="undo")
+                _touch(conn, ann_id, author, stamp)
+                reverted += 1
+            else:
+                skipped += 1
+        _log(conn, entries[0][1], "undo", str(batch), None, author, stamp, new_batch, origin="undo")
+    fields = sorted({e[2] for e in entries})
+    message = f"undid {reverted} change{'s' * (reverted != 1)} ({', '.join(fields)})"
+    if skipped:
+        message += f"; {skipped} left alone because they were changed since"
+    return message
+
+
+def _revert(conn: sqlite3.Connection, ann_id: int, field_name: str, before, after) -> bool:
+    if field_name in ("status", "note"):
+        current = conn.execute(f"SELECT {field_name} FROM annotations WHERE id = ?", (ann_id,)).fetchone()[0]
+        if current != after:
+            return False
+        conn.execute(f"UPDATE annotations SET {field_name} = ? WHERE id = ?", (before, ann_id))
+        return True
+    if field_name == "tag":
+        if after is not None:
+            tag_id = _tag_id(conn, after, create=False)
+            if tag_id is None:
+                return False
+            conn.execute("DELETE FROM annotation_tags WHERE annotation_id = ? AND tag_id = ?", (ann_id, tag_id))
+        if before is not None:
+            conn.execute("INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",
+                         (ann_id, _tag_id(conn, before)))
+        return True
+    return False
+
+
+# --------------------------------------------------------------------------- re-attachment
+
+PATH_SIMILARITY = 0.6
+"""Same document and same clause path: re-attached when the texts are at least this similar."""
+TEXT_SIMILARITY = 0.8
+"""Same document, another path (the numbering moved): re-attached only when this similar."""
+
+
+def _similarity(a: str, b: str) -> float:
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < TEXT_SIMILARITY * 0.5 or matcher.quick_ratio() < PATH_SIMILARITY * 0.8:
+        return 0.0
+    return matcher.ratio()
+
+
+def reattach(conn: sqlite3.Connection, document_ids: Sequence[int]) -> tuple[int, int]:
+    """After an import: give the unattached annotations of these documents their clause
+    again, by key, then by path and similar text, then by very similar text. Returns
+    (re-attached, still orphaned). Runs inside the import's transaction."""
+    if not document_ids:
+        return 0, 0
+    marks = ",".join("?" * len(document_ids))
+    identities = [r[0] for r in conn.execute(f"SELECT DISTINCT identity FROM documents WHERE id IN ({marks})",
+                                             list(document_ids))]
+    imarks = ",".join("?" * len(identities))
+    pending = conn.execute(
+        f"SELECT id, key, document_identity, path, text_snapshot FROM annotations "
+        f"WHERE clause_id IS NULL AND document_identity IN ({imarks})",
+        identities,
+    ).fetchall()
+    if not pending:
+        return 0, 0
+    clauses = conn.execute(
+        f"""SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.title FROM clauses c
+            JOIN documents d ON d.id = c.document_id WHERE c.document_id IN ({marks})
+            AND c.id NOT IN (SELECT clause_id FROM annotations WHERE clause_id IS NOT NULL)""",
+        list(document_ids),
+    ).fetchall()
+    by_key = {row[1]: row for row in clauses}
+    by_path = {(row[2], row[3]): row for row in clauses}
+    taken: set[int] = set()
+    stamp = now()
+    batch = _batch(conn)
+    attached = 0
+    for ann_id, key, identity, path, snapshot in pending:
+        match = by_key.get(key)
+        if match is None or match[0] in taken:
+            candidate = by_path.get((identity, path))
+            match = None
+            if candidate and candidate[0] not in taken and \
+                    _similarity(snapshot, _snapshot(candidate[4], candidate[5])) >= PATH_SIMILARITY:
+                match = candidate
+        if match is None:
+            best, best_score = None, TEXT_SIMILARITY
+            for row in clauses:
+                if row[2] != identity or row[0] in taken:
+                    continue
+                score = _similarity(snapshot, _snapshot(row[4], row[5]))
+                if score >= best_score:
+                    best, best_score = row, score
+            match = best
+        if match is None:
+            continue
+        taken.add(match[0])
+        _attach(conn, ann_id, match, key, stamp, batch, "reattach")
+        attached += 1
+    return attached, len(pending) - attached
+
+
+def _attach(conn, ann_id, clause_row, old_key, stamp, batch, origin) -> None:
+    clause_id, key, _identity, path, title, text, doc_title = clause_row
+    conn.execute(
+        """UPDATE annotations SET clause_id = ?, key = ?, path = ?, text_snapshot = ?, document_title = ?
+           WHERE id = ?""",
+        (clause_id, key, path, _snapshot(title, text), doc_title, ann_id),
+    )
+    if key != old_key:
+        _log(conn, ann_id, "clause", old_key, key, "policy-review", stamp, batch, origin=origin)
+
+
+def attach_orphan(store: Store, annotation_id: int, clause_id: int, author: str) -> None:
+    """Re-attach an orphan by hand to a clause that has no annotation yet."""
+    stamp = now()
+    with store.transaction() as conn:
+        row = conn.execute("SELECT key, clause_id FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no annotation with id {annotation_id}")
+        if row[1] is not None:
+            raise PolicyReviewError(f"annotation {annotation_id} is attached to clause {row[1]} already")
+        _check_clauses(conn, [clause_id])
+        if conn.execute("SELECT 1 FROM annotations WHERE clause_id = ?", (clause_id,)).fetchone():
+            raise PolicyReviewError(f"clause {clause_id} has an annotation already")
+        clause = conn.execute(
+            """SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.title FROM clauses c
+               JOIN documents d ON d.id = c.document_id WHERE c.id = ?""",
+            (clause_id,),
+        ).fetchone()
+        conn.execute("UPDATE annotations SET document_identity = ? WHERE id = ?", (clause[2], annotation_id))
+        _attach(conn, annotation_id, clause, row[0], stamp, _batch(conn), "attach")
+        _touch(conn, annotation_id, author, stamp)
+
+
+# --------------------------------------------------------------------------- exchange
+
+
+def export_records(conn: sqlite3.Connection) -> list[dict]:
+    """One record per annotation, orphans included (clause_id null)."""
+    records = []
+    for ann in all_annotations(conn):
+        history = [
+            dict(zip(("field", "before", "after", "author", "at", "origin"), row))
+            for row in conn.execute(
+                "SELECT field, before, after, author, at, origin FROM history WHERE annotation_id = ? ORDER BY id",
+                (ann.id,),
+            )
+        ]
+        records.append({
+            "clause_id": ann.clause_id,
+            "key": ann.key,
+            "document": ann.document_title,
+            "path": ann.path,
+            "tags": ann.tags,
+            "note": ann.note,
+            "status": ann.status,
+            "author": ann.author,
+            "updated_at": ann.updated_at,
+            "history": history,
+        })
+    return records
+
+
+def _split_key(key: str) -> tuple[str, str]:
+    identity, _, rest = key.partition("/")
+    path = rest.rsplit("/", 1)[0] if "/" in rest else rest
+    return identity, path
+
+
+def import_records(store: Store, records: Iterable[dict], author: str) -> ImportReport:
+    """Merge annotations exported from another database, by clause key. Where both sides
+    changed the same field, the newer value wins and both are kept in the history."""
+    report = ImportReport()
+    stamp = now()
+    with store.transaction() as conn:
+        batch = _batch(conn)
+        for number, record in enumerate(records, 1):
+            try:
+                key = str(record["key"])
+                status = check_status(record.get("status") or "unreviewed")
+                note = str(record.get("note") or "")
+                tags = [check_tag(t) for t in record.get("tags") or []]
+                incoming_at = str(record.get("updated_at") or "")
+                incoming_author = str(record.get("author") or author)
+            except (KeyError, TypeError, PolicyReviewError) as exc:
+                raise PolicyReviewError(f"record {number}: not a policy-review annotation ({exc})") from None
+            identity, path = _split_key(key)
+            clause = conn.execute(
+                """SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.title FROM clauses c
+                   JOIN documents d ON d.id = c.document_id WHERE c.key = ?""", (key,)).fetchone()
+            if clause is None:
+                clause = conn.execute(
+                    """SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.title FROM clauses c
+                       JOIN documents d ON d.id = c.document_id WHERE d.identity = ? AND c.path = ?""",
+                    (identity, path)).fetchone()
+            if clause is not None:
+                existing = conn.execute("SELECT id, status, note, updated_at FROM annotations WHERE clause_id = ?",
+                                        (clause[0],)).fetchone()
+            else:
+                existing = conn.execute(
+                    "SELECT id, status, note, updated_at FROM annotations WHERE clause_id IS NULL AND key = ?",
+                    (key,)).fetchone()
+            if existing is None:
+                cursor = conn.execute(
+                    """INSERT INTO annotations (clause_id, key, document_identity, document_title, path,
+                           text_snapshot, note, status, author, created_at, updated_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (clause[0] if clause else None, clause[1] if clause else key, identity,
+                     clause[6] if clause else str(record.get("document") or ""), clause[3] if clause else path,
+                     _snapshot(clause[4], clause[5]) if clause else "", note, status, incoming_author,
+                     stamp, incoming_at or stamp),
+                )
+                ann_id = cursor.lastrowid
+                report.created += 1
+                if clause is None:
+                    report.orphaned += 1
+            else:
+                ann_id, local_status, local_note, local_at = existing
+                report.merged += 1
+                for field_name, local, incoming, default in (("status", local_status, status, "unreviewed"),
+                                                             ("note", local_note, note, "")):
+                    if local == incoming or incoming == default:
+                        continue
+                    if local != default:
+                        report.conflicts.append(f"{key} {field_name}: {local!r} here, {incoming!r} imported")
+                        _log(conn, ann_id, field_name, None, local, author, stamp, batch, origin="conflict")
+                        if incoming_at <= local_at:
+                            _log(conn, ann_id, field_name, None, incoming, incoming_author, stamp, batch,
+                                 origin="conflict")
+                            continue
+                    conn.execute(f"UPDATE annotations SET {field_name} = ? WHERE id = ?", (incoming, ann_id))
+                    _log(conn, ann_id, field_name, local, incoming, incoming_author, stamp, batch, origin="import")
+            for name in tags:
+                cursor = conn.execute("INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",
+                                      (ann_id, _tag_id(conn, name)))
+                if cursor.rowcount:
+                    _log(conn, ann_id, "tag", None, name, incoming_author, stamp, batch, origin="import")
+            _merge_history(conn, ann_id, record.get("history") or [], batch)
+    return report
+
+
+def _merge_history(conn: sqlite3.Connection, ann_id: int, entries: list, batch: int) -> None:
+    """Bring the other database's history along, without duplicating what is already here."""
+    have = set(conn.execute("SELECT field, before, after, author, at FROM history WHERE annotation_id = ?",
+                            (ann_id,)).fetchall())
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        row = (str(entry.get("field", "")), entry.get("before"), entry.get("after"),
+               str(entry.get("author", "")), str(entry.get("at", "")))
+        if row in have or not row[0]:
+            continue
+        have.add(row)
+        conn.execute(
+            """INSERT INTO history (annotation_id, field, before, after, author, at, origin, batch)
+               VALUES (?, ?, ?, ?, ?, ?, 'imported-history', ?)""",
+            (ann_id, *row, batch),
+        )
+
+
+def write_jsonl(records: list[dict]) -> str:
+    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)

@@ -1,0 +1,245 @@
+"""Read queries behind the panes and the `show`/`stats` commands: provinces and regions,
+documents, section trees, pages of clauses, and citations.
+
+Everything pages through SQL by sort key, so no caller ever holds every clause of a large
+database in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+from store.db import Store, document_key_range
+
+
+@dataclass
+class Place:
+    province: str
+    region: str | None
+    documents: int
+    clauses: int
+
+    @property
+    def name(self) -> str:
+        return self.region or self.province
+
+
+@dataclass
+class Document:
+    id: int
+    kind: str
+    label: str
+    title: str
+    doc_number: str | None
+    issuer: str | None
+    date: str | None
+    province: str
+    region: str | None
+    clause_count: int
+    source_path: str
+    recipients: str | None = None
+    cc: str | None = None
+    encoding: str = ""
+    imported_at: str = ""
+
+    @property
+    def display_title(self) -> str:
+        """Notices often have no title of their own: name them after what they cover."""
+        if self.title:
+            return f"{self.label} {self.title}" if self.label else self.title
+        return {"notice": "（印发通知）", "attachment": self.label or "（附件）"}.get(self.kind, "（无标题）")
+
+    @property
+    def key_range(self) -> tuple[int, int]:
+        return document_key_range(self.province, self.id)
+
+
+@dataclass
+class Section:
+    id: int
+    document_id: int
+    parent_id: int | None
+    depth: int
+    label: str
+    title: str
+    path: str
+    first_clause: int
+    last_clause: int
+
+
+@dataclass
+class Clause:
+    id: int
+    document_id: int
+    section_id: int | None
+    ordinal: int
+    sort_key: int
+    label: str
+    title: str
+    text: str
+    path: str
+    key: str
+
+
+_DOCUMENT_COLUMNS = """id, kind, label, title, doc_number, issuer, date, province, region, clause_count, source_path,
+                       recipients, cc, encoding, imported_at"""
+_CLAUSE_COLUMNS = "id, document_id, section_id, ordinal, sort_key, label, title, text, path, key"
+
+
+def display_path(path: str) -> str:
+    """二、（四） as printed; ¶3 (the third unnumbered paragraph) as 第3段."""
+    if "¶" not in path:
+        return path
+    head, _, number = path.rpartition("¶")
+    return f"{head}第{number.split('#')[0]}段"
+
+
+def places(conn: sqlite3.Connection) -> list[Place]:
+    """Provinces in reading order, each followed by its regions, with document and clause
+    counts; only places that have documents."""
+    rows = conn.execute(
+        """SELECT d.province, d.region, count(*), sum(d.clause_count) FROM documents d
+           JOIN provinces p ON p.name = d.province GROUP BY d.province, d.region
+           ORDER BY p.rank, d.region IS NOT NULL, d.region"""
+    ).fetchall()
+    result: list[Place] = []
+    totals: dict[str, Place] = {}
+    for province, region, docs, clauses in rows:
+        top = totals.get(province)
+        if top is None:
+            top = totals[province] = Place(province, None, 0, 0)
+            result.append(top)
+        top.documents += docs
+        top.clauses += clauses or 0
+        if region:
+            result.append(Place(province, region, docs, clauses or 0))
+    return result
+
+
+def documents(conn: sqlite3.Connection, province: str | None = None, region: str | None = None) -> list[Document]:
+    sql = f"SELECT {_DOCUMENT_COLUMNS} FROM documents"
+    params: list = []
+    if province is not None:
+        sql += " WHERE province = ?"
+        params.append(province)
+        if region is not None:
+            sql += " AND region = ?"
+            params.append(region)
+    sql += " ORDER BY id"
+    return [Document(*row) for row in conn.execute(sql, params)]
+
+
+def document(conn: sqlite3.Connection, document_id: int) -> Document | None:
+    row = conn.execute(f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE id = ?", (document_id,)).fetchone()
+    return Document(*row) if row else None
+
+
+def sections(conn: sqlite3.Connection, document_id: int) -> list[Section]:
+    """The section tree of a document, flattened in reading order (parents first)."""
+    return [Section(*row) for row in conn.execute(
+        """SELECT id, document_id, parent_id, depth, label, title, path, first_clause, last_clause
+           FROM sections WHERE document_id = ? ORDER BY ordinal""",
+        (document_id,),
+    )]
+
+
+def clause(conn: sqlite3.Connection, clause_id: int) -> Clause | None:
+    row = conn.execute(f"SELECT {_CLAUSE_COLUMNS} FROM clauses WHERE id = ?", (clause_id,)).fetchone()
+    return Clause(*row) if row else None
+
+
+def clause_by_key(conn: sqlite3.Connection, sort_key: int) -> Clause | None:
+    row = conn.execute(f"SELECT {_CLAUSE_COLUMNS} FROM clauses WHERE sort_key = ?", (sort_key,)).fetchone()
+    return Clause(*row) if row else None
+
+
+def clauses_page(conn: sqlite3.Connection, document_id: int, first: int, last: int,
+                 offset: int = 0, limit: int = 200) -> list[Clause]:
+    """Clauses `first`..`last` (ordinals) of a document, a page at a time."""
+    return [Clause(*row) for row in conn.execute(
+        f"""SELECT {_CLAUSE_COLUMNS} FROM clauses WHERE document_id = ? AND ordinal BETWEEN ? AND ?
+            ORDER BY ordinal LIMIT ? OFFSET ?""",
+        (document_id, first, last, limit, offset),
+    )]
+
+
+def clauses_by_ids(conn: sqlite3.Connection, clause_ids: list[int]) -> list[Clause]:
+    """Clauses in reading order, whatever the order of the ids."""
+    result: list[Clause] = []
+    for start in range(0, len(clause_ids), 500):
+        chunk = clause_ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        result.extend(Clause(*row) for row in conn.execute(
+            f"SELECT {_CLAUSE_COLUMNS} FROM clauses WHERE id IN ({marks})", chunk))
+    result.sort(key=lambda c: c.sort_key)
+    return result
+
+
+@dataclass
+class Citation:
+    document: str
+    doc_number: str | None
+    date: str | None
+    issuer: str | None
+    province: str
+    region: str | None
+    path: str
+
+    def __str__(self) -> str:
+        parts = [f"《{self.document}》"]
+        if self.path:
+            parts.append(self.path)
+        parts.extend(p for p in (self.doc_number, self.issuer, self.date) if p)
+        return "，".join(parts)
+
+
+def citation(conn: sqlite3.Connection, clause_id: int) -> Citation | None:
+    row = conn.execute(
+        """SELECT d.title, d.label, d.kind, d.doc_number, d.date, d.issuer, d.province, d.region, c.path
+           FROM clauses c JOIN documents d ON d.id = c.document_id WHERE c.id = ?""",
+        (clause_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    title, label, kind, doc_number, date, issuer, province, region, path = row
+    doc = Document(0, kind, label, title, None, None, None, province, region, 0, "")
+    return Citation(doc.display_title, doc_number, date, issuer, province, region, display_path(path))
+
+
+def keywords(conn: sqlite3.Connection, clause_id: int) -> list[str]:
+    row = conn.execute("SELECT keywords FROM clause_keywords WHERE clause_id = ?", (clause_id,)).fetchone()
+    return [word for word, _weight in json.loads(row[0])] if row else []
+
+
+def stats(store: Store) -> dict:
+    conn = store.conn
+    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    size = 0
+    for suffix in ("", "-wal"):
+        path = store.path.with_name(store.path.name + suffix)
+        if path.exists():
+            size += path.stat().st_size
+    return {
+        "database": str(store.path),
+        "schema_version": store.schema_version(),
+        "index_version": store.get_meta("index_version"),
+        "provinces": one("SELECT count(DISTINCT province) FROM documents"),
+        "documents": one("SELECT count(*) FROM documents"),
+        "sources": one("SELECT count(DISTINCT source_path) FROM documents"),
+        "sections": one("SELECT count(*) FROM sections"),
+        "clauses": one("SELECT count(*) FROM clauses"),
+        "annotated_clauses": one("SELECT count(*) FROM annotations WHERE clause_id IS NOT NULL"),
+        "orphaned_annotations": one("SELECT count(*) FROM annotations WHERE clause_id IS NULL"),
+        "tags": one("SELECT count(*) FROM tags"),
+        "selected_clauses": one("SELECT count(*) FROM selection"),
+        "clauses_without_keywords": one(
+            "SELECT count(*) FROM clauses c LEFT JOIN clause_keywords k ON k.clause_id = c.id WHERE k.clause_id IS NULL"
+        ),
+        "size_bytes": size,
+        "per_province": [
+            {"province": p.province, "region": p.region, "documents": p.documents, "clauses": p.clauses}
+            for p in places(conn)
+        ],
+    }

@@ -1,0 +1,98 @@
+"""Noise that web pages, converters and PDF viewers add to policy text, removed in a way that
+keeps the meaning: pinyin annotations, lost bullets, navigation and "related articles"
+boilerplate, page numbers and tables of contents."""
+
+from __future__ import annotations
+
+import re
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+PINYIN_RE = re.compile(
+    rf"(?<=[\u3400-\u9fff])[(（]\s*[a-z{_TONED}]*[{_TONED}][a-z{_TONED}]*\s*[)）]"
+)
+"""調(diào) → 調: a parenthesised syllable with a tone mark right after a Chinese character.
+Toneless Latin in brackets is kept: it may be real text (an English name, a footnote mark)."""
+
+_LOST_BULLET_RE = re.compile(r"^[?？]{1,3}(?=[\u3400-\u9fff“（(])")
+"""Bullets (■ ◆ ●) that a wrong encoding turned into question marks at the start of a line."""
+
+_STRIP = " \t\u3000\xa0\ufeff\u200b\u200c\u200d\u2060"
+
+BOILERPLATE_LINES = {
+    # navigation and page furniture of government and news sites
+    "热门推荐", "熱門推薦", "最新文章", "相关文章", "相關文章", "相关阅读", "相關閱讀",
+    "推荐阅读", "推薦閱讀", "相关推荐", "相關推薦", "猜你喜欢", "猜你喜歡", "热点推荐", "熱點推薦",
+    "相关链接", "相關鏈接", "相关新闻", "相關新聞", "延伸阅读", "延伸閱讀", "热点新闻", "热门文章",
+    "上一篇", "下一篇", "返回顶部", "返回頂部", "打印本页", "打印本頁", "关闭窗口", "關閉窗口",
+    "【打印】", "【关闭】", "【關閉】", "[打印]", "[关闭]", "打印", "关闭", "分享到", "分享到：",
+    "网站地图", "網站地圖", "扫一扫", "掃一掃", "扫一扫在手机打开当前页", "附件下载", "附件下載",
+    "【字体：大 中 小】", "字号：大 中 小", "【字号：大 中 小】", "收藏", "我要纠错", "责任编辑",
+}
+"""Whole lines that are never document text."""
+
+TRAILING_LIST_MARKERS = {
+    "热门推荐", "熱門推薦", "最新文章", "相关文章", "相關文章", "相关阅读", "相關閱讀", "推荐阅读",
+    "推薦閱讀", "相关推荐", "相關推薦", "猜你喜欢", "猜你喜歡", "热点推荐", "熱點推薦", "相关新闻",
+    "相關新聞", "延伸阅读", "延伸閱讀", "热点新闻", "热门文章", "相关链接", "相關鏈接",
+}
+"""Headers of link lists: the short lines that follow them are titles of other pages."""
+
+_BOILERPLATE_PREFIX_RE = re.compile(
+    r"^(?:【?字[体号體號][:：]|来源[:：]|來源[:：]|发布时间[:：]|發佈時間[:：]|发布日期[:：]|浏览次数|瀏覽次數|"
+    r"阅读次数|点击[数量率]|點擊|责任编辑[:：]|責任編輯[:：]|编辑[:：]|作者[:：]|信息来源[:：]|"
+    r"当前位置|當前位置|您当前的位置|您的位置|首页\s*[>＞»›]|首頁\s*[>＞»›]|版权所有|版權所有|"
+    r"Copyright|©|主办单位[:：]|主辦單位[:：]|承办单位[:：]|网站标识码|ICP备|京ICP|[京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川贵云藏陕甘青宁新]ICP)",
+    re.IGNORECASE,
+)
+
+_NAV_RE = re.compile(r"^[^。，,；;]{1,40}(?:\s*[>＞»›]\s*[^。，,；;]{1,40}){2,}$")
+"""Breadcrumbs: 首页 > 政务公开 > 政策文件."""
+
+_SITE_NAME_RE = re.compile(r"^[\u3400-\u9fffA-Za-z]{2,10}(?:网|網|网站|網站|门户网站|門戶網站)$")
+"""A lone site name such as 思而思學網 at the top of a copied page."""
+
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:[-—–－−_~～·•\s]*[0-9０-９]{1,4}[-—–－−_~～·•\s]*"
+    r"|第\s*[0-9０-９]{1,4}\s*页(?:\s*[,，/]?\s*共\s*[0-9０-９]{1,4}\s*页)?"
+    r"|[0-9０-９]{1,4}\s*/\s*[0-9０-９]{1,4}"
+    r"|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
+    re.IGNORECASE,
+)
+
+_DOT_LEADER_RE = re.compile(r"(?:[.．。…·•‥_\-—]\s*){4,}\s*[0-9０-９]{1,4}\s*$|…{2,}\s*[0-9０-９]{1,4}\s*$")
+TOC_HEADER_RE = re.compile(r"^[目][\s\u3000]*[录錄]$")
+_SEPARATOR_RE = re.compile(r"^[-—–=＝*＊_~～·•.。…\s]{3,}$")
+
+
+def clean_line(raw: str) -> str:
+    """Strip a line of its edges, lost bullets and pinyin annotations."""
+    line = raw.strip(_STRIP)
+    if "(" in line or "（" in line:
+        line = PINYIN_RE.sub("", line)
+    line = _LOST_BULLET_RE.sub("", line)
+    return line
+
+
+def noise_reason(line: str) -> str | None:
+    """Why a cleaned line is noise, or None when it is text."""
+    if line in BOILERPLATE_LINES:
+        return "boilerplate"
+    if _PAGE_NUMBER_RE.match(line):
+        return "page number"
+    if _SEPARATOR_RE.match(line):
+        return "separator"
+    if _DOT_LEADER_RE.search(line):
+        return "table of contents"
+    if len(line) <= 60 and _BOILERPLATE_PREFIX_RE.match(line):
+        return "boilerplate"
+    if _SITE_NAME_RE.match(line):
+        return "boilerplate"
+    if ">" in line or "＞" in line or "»" in line or "›" in line:
+        if _NAV_RE.match(line):
+            return "navigation"
+    return None
+
+
+def is_link_title(line: str) -> bool:
+    """A line in a "related articles" list: short, no sentence inside."""
+    return len(line) <= 40 and "。" not in line[:-1]

@@ -1,0 +1,333 @@
+"""The SQLite store: where it lives, its schema and migrations, connections and transactions.
+
+The schema is documented for outside tools in docs/schema.md. Connections are opened in WAL
+mode with a busy timeout, so the app and command-line tools can work on the same database at
+once; every write goes through `Store.transaction()` (BEGIN IMMEDIATE … COMMIT), so a failure
+leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import metadata as package_metadata
+from pathlib import Path
+
+import sqlite_utils
+
+from store import regions
+from store.errors import PolicyReviewError
+
+SCHEMA_VERSION = 1
+INDEX_SCHEME = "chars-v1"
+"""How clause text becomes index tokens (store.normalize). Part of the index version: when it,
+OpenCC or Python's Unicode tables change, the index is rebuilt, because rows of a contentless
+FTS5 table can only be deleted with exactly the tokens they were inserted with."""
+
+TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* P* S* M* Co Cn'"
+"""One token per character: every character that store.normalize.fold keeps is a token
+character, and the index is filled with the folded text spaced per character."""
+
+DOCUMENT_SHIFT = 24
+PROVINCE_SHIFT = 56
+MAX_CLAUSES_PER_DOCUMENT = (1 << DOCUMENT_SHIFT) - 1
+
+STATUSES = ("unreviewed", "reviewed", "flagged", "adopted")
+
+_SCHEMA_V1 = f"""
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE provinces (
+    name TEXT PRIMARY KEY,
+    short_name TEXT NOT NULL,
+    rank INTEGER NOT NULL
+);
+CREATE TABLE regions (
+    province TEXT NOT NULL REFERENCES provinces(name),
+    name TEXT NOT NULL,
+    PRIMARY KEY (province, name)
+);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    source_path TEXT NOT NULL,
+    source_sha256 TEXT NOT NULL,
+    encoding TEXT NOT NULL,
+    part INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('notice', 'main', 'attachment')),
+    label TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL,
+    doc_number TEXT,
+    issuer TEXT,
+    date TEXT,
+    recipients TEXT,
+    cc TEXT,
+    disclosure TEXT,
+    province TEXT NOT NULL REFERENCES provinces(name),
+    region TEXT,
+    identity TEXT NOT NULL,
+    clause_count INTEGER NOT NULL DEFAULT 0,
+    imported_at TEXT NOT NULL
+);
+CREATE INDEX documents_source ON documents(source_path);
+CREATE INDEX documents_sha256 ON documents(source_sha256);
+CREATE INDEX documents_place ON documents(province, region);
+CREATE INDEX documents_identity ON documents(identity);
+CREATE TABLE sections (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    parent_id INTEGER REFERENCES sections(id) ON DELETE CASCADE,
+    depth INTEGER NOT NULL,
+    ordinal INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    title TEXT NOT NULL,
+    path TEXT NOT NULL,
+    first_clause INTEGER NOT NULL,
+    last_clause INTEGER NOT NULL,
+    line INTEGER
+);
+CREATE INDEX sections_document ON sections(document_id, ordinal);
+CREATE TABLE clauses (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    section_id INTEGER REFERENCES sections(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    sort_key INTEGER NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    path TEXT NOT NULL,
+    key TEXT NOT NULL,
+    line INTEGER
+);
+CREATE INDEX clauses_document ON clauses(document_id, ordinal);
+CREATE INDEX clauses_section ON clauses(section_id);
+CREATE INDEX clauses_key ON clauses(key);
+CREATE VIRTUAL TABLE clause_index USING fts5(
+    title, text, content='', tokenize="{TOKENIZER}"
+);
+CREATE TABLE clause_keywords (
+    clause_id INTEGER PRIMARY KEY REFERENCES clauses(id) ON DELETE CASCADE,
+    keywords TEXT NOT NULL
+);
+CREATE TABLE annotations (
+    id INTEGER PRIMARY KEY,
+    clause_id INTEGER UNIQUE REFERENCES clauses(id) ON DELETE SET NULL,
+    key TEXT NOT NULL,
+    document_identity TEXT NOT NULL,
+    document_title TEXT NOT NULL,
+    path TEXT NOT NULL,
+    text_snapshot TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'unreviewed'
+        CHECK (status IN ('unreviewed', 'reviewed', 'flagged', 'adopted')),
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX annotations_key ON annotations(key);
+CREATE INDEX annotations_identity ON annotations(document_identity);
+CREATE INDEX annotations_status ON annotations(status);
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    color TEXT
+);
+CREATE TABLE annotation_tags (
+    annotation_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    PRIMARY KEY (annotation_id, tag_id)
+);
+CREATE INDEX annotation_tags_tag ON annotation_tags(tag_id);
+CREATE TABLE history (
+    id INTEGER PRIMARY KEY,
+    annotation_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+    field TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
+    author TEXT NOT NULL,
+    at TEXT NOT NULL,
+    origin TEXT NOT NULL DEFAULT 'edit',
+    batch INTEGER NOT NULL
+);
+CREATE INDEX history_annotation ON history(annotation_id, id);
+CREATE TABLE selection (
+    clause_id INTEGER PRIMARY KEY REFERENCES clauses(id) ON DELETE CASCADE
+);
+CREATE TABLE app_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
+"""Schema version → the SQL that brings the previous version to it."""
+
+
+class DatabaseError(PolicyReviewError):
+    """A database that cannot be opened or is newer than this program."""
+
+
+def default_db_path() -> Path:
+    """$POLICY_REVIEW_DB, else policy-review.db in the platform's user data directory."""
+    env = os.environ.get("POLICY_REVIEW_DB")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path("policy-review", appauthor=False) / "policy-review.db"
+
+
+def index_version() -> str:
+    try:
+        opencc_version = package_metadata.version("opencc")
+    except package_metadata.PackageNotFoundError:  # pragma: no cover - a broken install
+        opencc_version = "?"
+    return f"{INDEX_SCHEME}/opencc-{opencc_version}/unicode-{unicodedata.unidata_version}"
+
+
+def sort_key(province: str, document_id: int, ordinal: int) -> int:
+    """Global reading order (province, document, clause) in one integer: the clauses' FTS
+    rowid, so that matches come out of the index already in reading order."""
+    return (regions.province_rank(province) << PROVINCE_SHIFT) | (document_id << DOCUMENT_SHIFT) | ordinal
+
+
+def document_key_range(province: str, document_id: int) -> tuple[int, int]:
+    low = sort_key(province, document_id, 0)
+    return low, low | MAX_CLAUSES_PER_DOCUMENT
+
+
+def province_key_range(province: str) -> tuple[int, int]:
+    rank = regions.province_rank(province)
+    return rank << PROVINCE_SHIFT, ((rank + 1) << PROVINCE_SHIFT) - 1
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+class Store:
+    """One connection to a policy-review database. Not shared between threads: each worker
+    thread opens its own (SQLite in WAL mode lets them read while one writes)."""
+
+    def __init__(self, path: Path | str, create: bool = True) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            if not self.path.exists():
+                if not create:
+                    raise DatabaseError(f"{self.path}: no such database")
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise DatabaseError(f"{self.path.parent}: cannot create folder ({exc.strerror})") from None
+            elif self.path.is_dir():
+                raise DatabaseError(f"{self.path}: is a folder, not a database file")
+        try:
+            self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(f"{self.path}: not a policy-review database ({exc})") from None
+        self.db = sqlite_utils.Database(self.conn)
+
+    # -- lifecycle
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (KeyboardInterrupt too)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # -- schema
+
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"{self.path}: made by a newer policy-review (schema {version}, this one knows {SCHEMA_VERSION})"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise DatabaseError(f"{self.path}: an SQLite database, but not one of policy-review")
+        with self.transaction() as conn:
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _statements(MIGRATIONS[target]):
+                    conn.execute(statement)
+            if version == 0:
+                self._seed_places(conn)
+                conn.execute("INSERT INTO meta VALUES ('index_version', ?)", (index_version(),))
+                conn.execute("INSERT INTO meta VALUES ('created_at', ?)", (now(),))
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @staticmethod
+    def _seed_places(conn: sqlite3.Connection) -> None:
+        names = [regions.NATIONAL, *regions.PROVINCES, regions.UNKNOWN]
+        conn.executemany(
+            "INSERT INTO provinces (name, short_name, rank) VALUES (?, ?, ?)",
+            [(name, regions.short_name(name), regions.province_rank(name)) for name in names],
+        )
+        conn.executemany(
+            "INSERT INTO regions (province, name) VALUES (?, ?)",
+            [(p, r) for p in regions.PROVINCES for r in regions.regions_of(p)],
+        )
+
+    # -- small helpers used across store/
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, conn: sqlite3.Connection, key: str, value: str) -> None:
+        conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                     (key, value))
+
+    def get_state(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM app_state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_state(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO app_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements, so that it runs inside our own transaction
+    (executescript would commit first)."""
+    statements, current = [], []
+    for line in script.splitlines():
+        current.append(line)
+        candidate = "\n".join(current).strip()
+        if candidate and sqlite3.complete_statement(candidate):
+            statements.append(candidate)
+            current = []
+    return statements

@@ -1,0 +1,325 @@
+"""Briefing notes: the chosen clauses as a Markdown document, quoted exactly, with their
+citations and the reviewer's tags, status and notes.
+
+Clause text is escaped so that it renders as written in any CommonMark renderer (a clause
+that starts with "1." or holds `*`, `_`, `<b>` or `[x](y)` is still just text). A user
+template (docs/export.md) can change the layout; the values it receives are escaped already.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import string
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from store import annotations, browse
+from store.errors import PolicyReviewError
+from store.files import write_atomic
+from store.search import parse_query, search
+
+STATUS_LABELS = {"unreviewed": "未审", "reviewed": "已审", "flagged": "存疑", "adopted": "采纳"}
+NO_TAG = "（无标签）"
+
+
+@dataclass
+class ExportSpec:
+    """What to export and how. Explicit clause_ids (the app's selection or filter) win;
+    otherwise selection/query/tags/status are combined (all must hold)."""
+
+    clause_ids: list[int] | None = None
+    selection: bool = False
+    query: str | None = None
+    tags: list[str] = field(default_factory=list)
+    status: str | None = None
+    group_by: str = "province"
+    title: str | None = None
+    reviewer: str = ""
+    date: str | None = None
+    filter_description: str | None = None
+
+
+@dataclass
+class Note:
+    markdown: str
+    clause_count: int
+    document_count: int
+
+
+# --------------------------------------------------------------------------- escaping
+
+_ALWAYS = re.compile(r"([\\`*_\[\]<>|~&$])")
+_LINE_START = re.compile(r"^([ \t]*)([#+\-=>]|\d{1,9}(?=[.)]))")
+
+
+def escape(text: str) -> str:
+    """Markdown-escape one line of text so that it renders exactly as written."""
+    text = _ALWAYS.sub(r"\\\1", text)
+    match = _LINE_START.match(text)
+    if match:
+        lead, token = match.groups()
+        if token.isdigit():  # "1." or "1)" would start an ordered list
+            end = len(lead) + len(token)
+            text = text[:end] + "\\" + text[end:]
+        else:
+            text = f"{lead}\\{text[len(lead):]}"
+    return text.replace("\t", " ")
+
+
+def quote(text: str) -> str:
+    """A blockquote of the text, one quoted paragraph per line of the original."""
+    lines = [escape(line.strip()) for line in text.split("\n") if line.strip()]
+    return "\n>\n".join(f"> {line}" for line in lines) if lines else ">"
+
+
+def _cell(text: str) -> str:
+    return escape(text.replace("\n", " "))
+
+
+# --------------------------------------------------------------------------- choosing clauses
+
+
+def choose_clauses(conn: sqlite3.Connection, spec: ExportSpec) -> list[int]:
+    if spec.clause_ids is not None:
+        return list(spec.clause_ids)
+    terms = []
+    if spec.query:
+        parse_query(spec.query)  # a clear error for a malformed query
+        terms.append(spec.query)
+    terms.extend(f'tag:"{tag}"' for tag in spec.tags)
+    if spec.status:
+        annotations.check_status(spec.status)
+        terms.append(f"status:{spec.status}")
+    if not spec.selection and not terms:
+        raise PolicyReviewError("say what to export: --selection, --query Q, --tag T or --status S")
+    ids = None
+    if terms:
+        result = search(conn, " ".join(terms), limit=1 << 62)
+        ids = [hit.clause_id for hit in result.hits]
+    if spec.selection:
+        selected = [row[0] for row in conn.execute("SELECT clause_id FROM selection")]
+        ids = selected if ids is None else [i for i in ids if i in set(selected)]
+    return ids or []
+
+
+# --------------------------------------------------------------------------- rendering
+
+DEFAULT_TEMPLATE = """<!-- note -->
+# $title
+
+- 日期：$date
+- 审阅人：$reviewer
+- 范围：$filter
+- 条款数：$count
+
+$summary_table
+
+$body
+<!-- group -->
+$heading $group
+<!-- document -->
+$heading 《$document》
+
+$document_meta
+<!-- clause -->
+$heading $path
+
+$quote
+
+— $citation
+
+$annotation_lines
+"""
+
+
+@dataclass
+class Template:
+    note: string.Template
+    group: string.Template
+    document: string.Template
+    clause: string.Template
+
+
+def parse_template(text: str) -> Template:
+    parts = {"note": "", "group": "", "document": "", "clause": ""}
+    current = None
+    for line in text.splitlines(keepends=True):
+        marker = re.fullmatch(r"\s*<!--\s*(note|group|document|clause)\s*-->\s*", line)
+        if marker:
+            current = marker.group(1)
+            continue
+        if current is None:
+            if line.strip():
+                raise PolicyReviewError("a template starts with a <!-- note --> line (see docs/export.md)")
+            continue
+        parts[current] += line
+    if "$body" not in parts["note"] and "${body}" not in parts["note"]:
+        raise PolicyReviewError("the <!-- note --> part of a template must contain $body")
+    defaults = parse_template(DEFAULT_TEMPLATE) if text is not DEFAULT_TEMPLATE else None
+    for name in ("group", "document", "clause"):
+        if not parts[name].strip():
+            if defaults is None:
+                raise PolicyReviewError(f"the default template lacks its {name} part")
+            parts[name] = getattr(defaults, name).template
+    return Template(*(string.Template(parts[name]) for name in ("note", "group", "document", "clause")))
+
+
+def load_template(path: Path) -> Template:
+    try:
+        return parse_template(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PolicyReviewError(f"{path}: no such template file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyReviewError(f"{path}: cannot read the template ({exc})") from None
+
+
+@dataclass
+class _Item:
+    clause: browse.Clause
+    document: browse.Document
+    ann: annotations.Annotation | None
+
+
+def render(conn: sqlite3.Connection, spec: ExportSpec, template: Template | None = None) -> Note:
+    template = template or parse_template(DEFAULT_TEMPLATE)
+    if spec.group_by not in ("province", "document", "tag"):
+        raise PolicyReviewError("--group-by is province, document or tag")
+    clause_ids = choose_clauses(conn, spec)
+    clauses = browse.clauses_by_ids(conn, clause_ids)
+    docs = {d.id: d for d in (browse.document(conn, i) for i in {c.document_id for c in clauses}) if d}
+    anns = annotations.annotations_for(conn, [c.id for c in clauses])
+    items = [_Item(c, docs[c.document_id], anns.get(c.id)) for c in clauses]
+    body = _render_groups(items, spec.group_by, template)
+    values = {
+        "title": _cell(spec.title or "政策条款摘编"),
+        "date": spec.date or time.strftime("%Y-%m-%d"),
+        "reviewer": _cell(spec.reviewer or "—"),
+        "filter": _cell(spec.filter_description or _describe(spec)),
+        "count": str(len(items)),
+        "summary_table": _summary_table(items),
+        "body": body.rstrip() + "\n",
+    }
+    markdown = template.note.safe_substitute(values)
+    markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
+    return Note(markdown, len(items), len({i.document.id for i in items}))
+
+
+def _describe(spec: ExportSpec) -> str:
+    parts = []
+    if spec.selection:
+        parts.append("已选条款")
+    if spec.query:
+        parts.append(f"检索：{spec.query}")
+    parts.extend(f"标签：{t}" for t in spec.tags)
+    if spec.status:
+        parts.append(f"状态：{STATUS_LABELS.get(spec.status, spec.status)}")
+    return "；".join(parts) or "全部"
+
+
+def _place(document: browse.Document) -> str:
+    return f"{document.province} {document.region}" if document.region else document.province
+
+
+def _summary_table(items: list[_Item]) -> str:
+    if not items:
+        return "（没有符合条件的条款）"
+    rows: dict[tuple[str, int], list] = {}
+    for item in items:
+        key = (_place(item.document), item.document.id)
+        rows.setdefault(key, [item.document, 0])[1] += 1
+    lines = ["| 省份 | 文件 | 条款数 |", "| --- | --- | ---: |"]
+    for (place, _), (document, n) in rows.items():
+        lines.append(f"| {_cell(place)} | {_cell(document.display_title)} | {n} |")
+    return "\n".join(lines)
+
+
+def _render_groups(items: list[_Item], group_by: str, template: Template) -> str:
+    out: list[str] = []
+    if group_by == "tag":
+        tags = sorted({t for i in items for t in (i.ann.tags if i.ann else [])}) + [NO_TAG]
+        for tag in tags:
+            members = [i for i in items if (tag in i.ann.tags if i.ann and i.ann.tags else tag == NO_TAG)]
+            if members:
+                out.append(template.group.safe_substitute(heading="##", group=_cell(tag)))
+                out.append(_render_documents(members, template, "###"))
+        return "\n".join(out)
+    if group_by == "document":
+        return _render_documents(items, template, "##")
+    provinces: dict[str, list[_Item]] = {}
+    for item in items:
+        provinces.setdefault(_place(item.document), []).append(item)
+    for place, members in provinces.items():
+        out.append(template.group.safe_substitute(heading="##", group=_cell(place)))
+        out.append(_render_documents(members, template, "###"))
+    return "\n".join(out)
+
+
+def _render_documents(items: list[_Item], template: Template, heading: str) -> str:
+    out: list[str] = []
+    seen: dict[int, list[_Item]] = {}
+    for item in items:
+        seen.setdefault(item.document.id, []).append(item)
+    clause_heading = heading + "#"
+    for members in seen.values():
+        document = members[0].document
+        meta = " · ".join(_cell(x) for x in (document.doc_number, document.issuer, document.date,
+                                             _place(document)) if x)
+        out.append(template.document.safe_substitute(
+            heading=heading, document=_cell(document.display_title), document_meta=meta))
+        for item in members:
+            out.append(_render_clause(item, template, clause_heading))
+    return "\n".join(out)
+
+
+def _render_clause(item: _Item, template: Template, heading: str) -> str:
+    clause, document, ann = item.clause, item.document, item.ann
+    path = browse.display_path(clause.path)
+    citation_parts = [f"《{document.display_title}》", path, document.doc_number, document.date]
+    citation = "，".join(_cell(p) for p in citation_parts if p)
+    tags = ann.tags if ann else []
+    status = ann.status if ann else "unreviewed"
+    note = ann.note if ann else ""
+    tag_text = "、".join(escape(t) for t in tags)
+    lines = []
+    if tags:
+        lines.append(f"标签：{tag_text}")
+    if status != "unreviewed":
+        lines.append(f"状态：{STATUS_LABELS[status]}")
+    if note:
+        lines.append("备注：" + "<br>".join(escape(part) for part in note.splitlines() if part.strip()))
+    annotation_lines = "\n".join(f"- {line}" for line in lines)
+    heading_line = clause.label + clause.title
+    quoted = "\n".join(part for part in (heading_line, clause.text) if part)
+    return template.clause.safe_substitute(
+        heading=heading,
+        path=_cell(path or "（正文）"),
+        label=_cell(clause.label),
+        title=_cell(clause.title),
+        quote=quote(quoted),
+        text=escape(clause.text.replace("\n", " ")),
+        citation=citation,
+        document=_cell(document.display_title),
+        doc_number=_cell(document.doc_number or ""),
+        date=document.date or "",
+        issuer=_cell(document.issuer or ""),
+        province=_cell(document.province),
+        region=_cell(document.region or ""),
+        tags=tag_text,
+        status=STATUS_LABELS[status],
+        note=escape(note.replace("\n", " ")),
+        annotation_lines=annotation_lines,
+        clause_id=str(clause.id),
+    )
+
+
+def suggested_file_name(spec: ExportSpec) -> str:
+    stamp = spec.date or time.strftime("%Y-%m-%d")
+    base = spec.title or (spec.query and f"检索-{spec.query}") or "briefing"
+    base = re.sub(r'[\\/:*?"<>|\s]+', "-", base).strip("-")[:40] or "briefing"
+    return f"{base}-{stamp}.md"
+
+
+def write_note(path: Path, markdown: str, force: bool = False) -> None:
+    write_atomic(path, markdown, force=force)

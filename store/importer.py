@@ -1,0 +1,243 @@
+"""Importing files into the store: one transaction per file, so a failure leaves the
+database as it was, and annotations follow their clauses when a document is re-imported."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from store import annotations, regions
+from store.db import MAX_CLAUSES_PER_DOCUMENT, Store, now, sort_key
+from store.errors import InputError, PolicyReviewError
+from store.model import Node, ParsedDocument, ParsedFile
+from store.normalize import fold, spaced
+from store.parser import parse_text
+from store.textfile import MAX_BYTES, read_source
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+"""Files taken from a folder. A file named on the command line is read whatever its name."""
+
+
+@dataclass
+class ImportResult:
+    path: str
+    status: str  # imported | replaced | unchanged | refused
+    message: str = ""
+    documents: int = 0
+    clauses: int = 0
+    document_ids: list[int] = field(default_factory=list)
+    reattached: int = 0
+    orphaned: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "refused"
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]]:
+    """Files to import, folders walked recursively in name order; a missing path is yielded
+    as (path, reason) so that it is reported with the others."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES and not child.name.startswith("."):
+                    yield child
+        elif path.exists():
+            yield path
+        else:
+            yield (path, "no such file or folder")
+
+
+def import_paths(
+    store: Store,
+    paths: Iterable[Path],
+    province: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    on_result: Callable[[ImportResult], None] | None = None,
+) -> list[ImportResult]:
+    results = []
+    for item in expand_paths(paths):
+        if isinstance(item, tuple):
+            result = ImportResult(str(item[0]), "refused", item[1])
+        else:
+            result = import_file(store, item, province=province, max_bytes=max_bytes)
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results
+
+
+def import_file(store: Store, path: Path, province: str | None = None, max_bytes: int = MAX_BYTES) -> ImportResult:
+    """Import one file; never raises for bad input: the result says why it was refused."""
+    source = str(path.resolve())
+    try:
+        raw, text, encoding = read_source(path, max_bytes)
+        sha = hashlib.sha256(raw).hexdigest()
+        same = store.conn.execute(
+            "SELECT source_path, province FROM documents WHERE source_sha256 = ? ORDER BY source_path = ? DESC LIMIT 1",
+            (sha, source),
+        ).fetchone()
+        if same and (province is None or _place(province).province == same[1]):
+            where = "" if same[0] == source else f" (same content as {same[0]})"
+            return ImportResult(str(path), "unchanged", f"unchanged{where}")
+        parsed = parse_text(text, file=str(path), encoding=encoding, province=province)
+        if not any(_count_clauses(doc.nodes) for doc in parsed.documents):
+            raise InputError("no text left after removing boilerplate")
+        return _store_parsed(store, parsed, source, sha)
+    except PolicyReviewError as exc:
+        return ImportResult(str(path), "refused", str(exc))
+    except (UnicodeError, ValueError, RecursionError) as exc:  # a parser bug must not abort a batch
+        return ImportResult(str(path), "refused", f"could not be parsed ({type(exc).__name__}: {exc})")
+
+
+def _place(name: str) -> regions.Place:
+    place = regions.place_from_name(name)
+    if place is None:
+        raise InputError(f"unknown province {name!r}")
+    return place
+
+
+def _store_parsed(store: Store, parsed: ParsedFile, source: str, sha: str) -> ImportResult:
+    with store.transaction() as conn:
+        old_ids = [row[0] for row in conn.execute("SELECT id FROM documents WHERE source_path = ?", (source,))]
+        saved_selection = _selected_keys(conn, old_ids)
+        for document_id in old_ids:
+            delete_document(conn, document_id)
+        main_title = next((d.title for d in parsed.documents if d.kind == "main" and d.title), Path(source).stem)
+        ids, total = [], 0
+        stamp = now()
+        for part, doc in enumerate(parsed.documents):
+            document_id, count = _insert_document(conn, doc, part, source, sha, parsed.encoding, main_title, stamp)
+            ids.append(document_id)
+            total += count
+        reattached, orphaned = annotations.reattach(conn, ids)
+        _restore_selection(conn, saved_selection, ids)
+    status = "replaced" if old_ids else "imported"
+    message = f"{'re-imported' if old_ids else 'imported'} {total} clauses in {len(ids)} document{'s' * (len(ids) != 1)}"
+    if orphaned:
+        message += f"; {orphaned} annotation{'s' * (orphaned != 1)} left as orphans"
+    return ImportResult(str(parsed.file), status, message, len(ids), total, ids, reattached, orphaned)
+
+
+def document_identity(doc: ParsedDocument, main_title: str) -> str:
+    """Stable across re-imports and databases: title, 文号, kind and attachment label."""
+    title = doc.title or f"{doc.kind}:{main_title}"
+    basis = "|".join([fold(title), fold(doc.doc_number or ""), doc.kind, fold(doc.label)])
+    return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def clause_key(identity: str, path: str, title: str, text: str) -> str:
+    digest = hashlib.sha1(fold(title + text).encode("utf-8")).hexdigest()[:8]
+    return f"{identity}/{path}/{digest}"
+
+
+def _insert_document(conn: sqlite3.Connection, doc: ParsedDocument, part: int, source: str, sha: str,
+                     encoding: str, main_title: str, stamp: str) -> tuple[int, int]:
+    identity = document_identity(doc, main_title)
+    province = doc.province or regions.UNKNOWN
+    cursor = conn.execute(
+        """INSERT INTO documents (source_path, source_sha256, encoding, part, kind, label, title, doc_number,
+               issuer, date, recipients, cc, disclosure, province, region, identity, imported_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (source, sha, encoding, part, doc.kind, doc.label, doc.title, doc.doc_number, doc.issuer, doc.date,
+         doc.recipients, doc.cc, doc.disclosure, province, doc.region, identity, stamp),
+    )
+    document_id = cursor.lastrowid
+    clauses: list[tuple] = []
+    _flatten(conn, document_id, doc.nodes, None, "", 1, clauses, identity, itertools.count())
+    if len(clauses) > MAX_CLAUSES_PER_DOCUMENT:
+        raise InputError(f"too many clauses in one document ({len(clauses)})")
+    rows = [
+        (document_id, section_id, ordinal, sort_key(province, document_id, ordinal), label, title, text, path, key, line)
+        for ordinal, (section_id, label, title, text, path, key, line) in enumerate(clauses)
+    ]
+    conn.executemany(
+        """INSERT INTO clauses (document_id, section_id, ordinal, sort_key, label, title, text, path, key, line)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        rows,
+    )
+    conn.executemany(
+        "INSERT INTO clause_index (rowid, title, text) VALUES (?, ?, ?)",
+        [(row[3], spaced(fold(row[5])), spaced(fold(row[6]))) for row in rows],
+    )
+    conn.execute("UPDATE documents SET clause_count = ? WHERE id = ?", (len(rows), document_id))
+    return document_id, len(rows)
+
+
+def _flatten(conn: sqlite3.Connection, document_id: int, nodes: list[Node], parent_id: int | None,
+             parent_path: str, depth: int, clauses: list[tuple], identity: str,
+             section_ordinals: Iterator[int]) -> None:
+    """Sections get rows as they are met (their clause range filled in afterwards); leaves
+    become clauses in reading order."""
+    paragraph = 0
+    used: set[str] = set()
+    for node in nodes:
+        if node.children:
+            path = _unique(parent_path + (node.label or node.title), used)
+            first = len(clauses)
+            cursor = conn.execute(
+                """INSERT INTO sections (document_id, parent_id, depth, ordinal, label, title, path, first_clause,
+                       last_clause, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (document_id, parent_id, depth, next(section_ordinals), node.label, node.title, path, first, first,
+                 node.line),
+            )
+            section_id = cursor.lastrowid
+            _flatten(conn, document_id, node.children, section_id, path, depth + 1, clauses, identity,
+                     section_ordinals)
+            conn.execute("UPDATE sections SET last_clause = ? WHERE id = ?", (len(clauses) - 1, section_id))
+        else:
+            if node.label or node.title:
+                path = _unique(parent_path + (node.label or node.title), used)
+            else:
+                paragraph += 1
+                path = _unique(f"{parent_path}¶{paragraph}", used)
+            key = clause_key(identity, path, node.title, node.text)
+            clauses.append((parent_id, node.label, node.title, node.text, path, key, node.line))
+
+
+def _unique(path: str, used: set[str]) -> str:
+    candidate, n = path, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{path}#{n}"
+    used.add(candidate)
+    return candidate
+
+
+def _count_clauses(nodes: list[Node]) -> int:
+    return sum(_count_clauses(n.children) if n.children else 1 for n in nodes)
+
+
+def delete_document(conn: sqlite3.Connection, document_id: int) -> None:
+    """Remove a document, its sections and clauses and their index rows. Annotations stay
+    (their clause_id becomes NULL) until re-attached or listed as orphans."""
+    rows = conn.execute("SELECT sort_key, title, text FROM clauses WHERE document_id = ?", (document_id,)).fetchall()
+    conn.executemany(
+        "INSERT INTO clause_index (clause_index, rowid, title, text) VALUES ('delete', ?, ?, ?)",
+        [(key, spaced(fold(title)), spaced(fold(text))) for key, title, text in rows],
+    )
+    conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+
+
+def _selected_keys(conn: sqlite3.Connection, document_ids: list[int]) -> set[str]:
+    if not document_ids:
+        return set()
+    marks = ",".join("?" * len(document_ids))
+    return {row[0] for row in conn.execute(
+        f"SELECT c.key FROM selection s JOIN clauses c ON c.id = s.clause_id WHERE c.document_id IN ({marks})",
+        document_ids,
+    )}
+
+
+def _restore_selection(conn: sqlite3.Connection, keys: set[str], document_ids: list[int]) -> None:
+    if not keys:
+        return
+    marks = ",".join("?" * len(document_ids))
+    conn.executemany(
+        f"INSERT OR IGNORE INTO selection (clause_id) SELECT id FROM clauses WHERE key = ? AND document_id IN ({marks})",
+        [(key, *document_ids) for key in keys],
+    )

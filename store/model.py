@@ -1,0 +1,101 @@
+"""What the parser produces: plain data, independent of the database and of the UI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DocumentKind = Literal["notice", "main", "attachment"]
+
+
+@dataclass
+class Node:
+    """A numbered heading with its text and sub-headings, or an unnumbered paragraph.
+
+    A node with children is a section; one without is a clause. Unnumbered paragraphs have
+    label "" and title "". `line` is the 1-based source line, kept for debugging and for
+    `outline`.
+    """
+
+    label: str
+    title: str
+    text: str = ""
+    children: list[Node] = field(default_factory=list)
+    line: int = 0
+
+    @property
+    def is_section(self) -> bool:
+        return bool(self.children)
+
+    def to_json(self) -> dict:
+        return {
+            "label": self.label,
+            "title": self.title,
+            "text": self.text,
+            "line": self.line,
+            "children": [child.to_json() for child in self.children],
+        }
+
+
+@dataclass
+class ParsedDocument:
+    """One document unit of a file: a covering notice, the main document or an attachment."""
+
+    kind: DocumentKind
+    label: str = ""  # 附件1, 附表2 … for attachments
+    title: str = ""
+    doc_number: str | None = None  # 文号
+    issuer: str | None = None
+    date: str | None = None  # ISO 8601, yyyy-mm-dd
+    recipients: str | None = None  # 主送
+    cc: str | None = None  # 抄送
+    province: str | None = None
+    region: str | None = None
+    disclosure: str | None = None  # （此件公开发布）
+    line: int = 0
+    nodes: list[Node] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "title": self.title,
+            "doc_number": self.doc_number,
+            "issuer": self.issuer,
+            "date": self.date,
+            "recipients": self.recipients,
+            "cc": self.cc,
+            "province": self.province,
+            "region": self.region,
+            "disclosure": self.disclosure,
+            "line": self.line,
+            "nodes": [node.to_json() for node in self.nodes],
+        }
+
+
+@dataclass
+class DroppedLine:
+    """A source line the parser removed as noise, with the reason: kept so that nothing
+    disappears silently (`outline --json` lists them)."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass
+class ParsedFile:
+    file: str
+    encoding: str
+    documents: list[ParsedDocument]
+    dropped: list[DroppedLine] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.file,
+            "encoding": self.encoding,
+            "documents": [doc.to_json() for doc in self.documents],
+            "dropped": [
+                {"line": d.line, "text": d.text, "reason": d.reason} for d in self.dropped
+            ],
+        }

@@ -1,0 +1,97 @@
+"""The search form of text: what "ignoring whitespace, full-/half-width forms and
+traditional/simplified differences" means, in one place.
+
+`fold(text)` maps every character of `text` to at most one character (never more), so a
+position in the folded string maps back to exactly one position in the original. This is what
+lets the app highlight 稅費 in a traditional clause when the reviewer typed 税费.
+
+OpenCC is loaded on first use (12 ms), and only strings holding a traditional character are
+converted: OpenCC also rewrites some simplified phrases (破坏土地 → 破坯土地), which would make
+a simplified clause unfindable by its own words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_DROPPED_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Cs"}
+
+
+class _FoldTable(dict):
+    """str.translate table built lazily, one entry per distinct character seen."""
+
+    def __missing__(self, code: int) -> str | None:
+        ch = chr(code)
+        if ch.isspace() or unicodedata.category(ch) in _DROPPED_CATEGORIES:
+            value = None
+        else:
+            value = unicodedata.normalize("NFKC", ch)
+            if len(value) != 1:
+                value = ch
+            lowered = value.lower()
+            value = lowered if len(lowered) == 1 else value
+        self[code] = value
+        return value
+
+
+_FOLD = _FoldTable()
+
+
+@lru_cache(maxsize=1)
+def _opencc():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _traditional() -> tuple[re.Pattern[str], dict[int, str]]:
+    """Characters that OpenCC changes on their own, as a detector and a fallback table."""
+    ranges = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
+    chars = [chr(c) for lo, hi in ranges for c in range(lo, hi + 1)]
+    converted = _opencc().convert("\n".join(chars)).split("\n")
+    table = {}
+    if len(converted) == len(chars):
+        table = {ord(a): b for a, b in zip(chars, converted) if a != b and len(b) == 1}
+    pattern = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(table)) + "]")
+    return pattern, table
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified, same length; simplified characters are never rewritten."""
+    pattern, table = _traditional()
+    if not pattern.search(text):
+        return text
+    converted = _opencc().convert(text)
+    if len(converted) != len(text):
+        return text.translate(table)
+    # Accept a phrase-level rewrite only for characters that are traditional on their own:
+    # 破坏土地 next to a traditional word must not become 破坯土地.
+    return "".join(
+        new if new == old or ord(old) in table else old for old, new in zip(text, converted)
+    )
+
+
+def fold(text: str) -> str:
+    """The search form: NFKC per character, lower case, no whitespace or invisible
+    characters, simplified."""
+    return to_simplified(text.translate(_FOLD))
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """fold(text) and, for each of its characters, the index of the original character."""
+    offsets = []
+    for index, ch in enumerate(text):
+        if _FOLD[ord(ch)] is not None:
+            offsets.append(index)
+    folded = fold(text)
+    if len(folded) != len(offsets):  # cannot happen: fold never changes lengths per char
+        raise AssertionError("fold changed the length of the text")
+    return folded, offsets
+
+
+def spaced(folded: str) -> str:
+    """One token per character for the FTS5 index: '税费' → '税 费'."""
+    return " ".join(folded)

@@ -1,0 +1,141 @@
+"""Heading numbering conventions of Chinese official documents (GB/T 9704 and common
+practice): which numbering style a line starts with, and its number.
+
+The parser decides elsewhere whether a candidate is really a heading (whether it fits the
+sequence at its level); this module only recognises the shapes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_NUMERAL = "一二三四五六七八九十百千零〇○两"
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟㊱㊲㊳㊴㊵㊶㊷㊸㊹㊺㊻㊼㊽㊾㊿"
+_PAREN_DIGITS = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
+
+
+def chinese_to_int(text: str) -> int | None:
+    """一 → 1, 十一 → 11, 二十 → 20, 一百零五 → 105, 二〇二一 → 2021 (digit by digit)."""
+    if not text:
+        return None
+    if all(ch in _CN_DIGITS for ch in text):
+        value = 0
+        for ch in text:
+            value = value * 10 + _CN_DIGITS[ch]
+        return value
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (current or 1) * _CN_UNITS[ch]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def to_int(token: str) -> int | None:
+    token = token.translate(_FULLWIDTH_DIGITS)
+    if token.isdigit():
+        return int(token)
+    return chinese_to_int(token)
+
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A line that starts like a heading: its style, number, printed label and the rest."""
+
+    style: str
+    number: int
+    label: str
+    rest: str
+    numbers: tuple[int, ...] = ()  # all components of a 1.2.3 number
+
+
+_D = r"[0-9０-９]"
+_CN = f"[{CN_NUMERAL}]"
+_SPACE = r"[ \t\u3000\xa0]*"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # 第一章 / 第1章 / 第一部分 … ; 条 is the article of regulations.
+    ("chapter", re.compile(rf"^(第{_SPACE}(?:{_CN}+|{_D}+){_SPACE}(编|部分|章|节|条|款))(?=[ \t\u3000\xa0:：、]|$|[^\x00-\x7f])")),
+    # 一、 一. 一．
+    ("cn", re.compile(rf"^({_CN}{{1,4}}){_SPACE}[、.．]")),
+    # （一） (一)
+    ("cn_paren", re.compile(rf"^[（(]{_SPACE}({_CN}{{1,4}}){_SPACE}[)）]")),
+    # 1.1 / 1.1.1 (two or more components), not a decimal amount such as 2.69
+    ("decimal", re.compile(rf"^({_D}{{1,2}}(?:[.．]{_D}{{1,2}}){{1,3}})(?![0-9０-９.．%％])")),
+    # 1. 1． (not 1.5)
+    ("arabic_dot", re.compile(rf"^({_D}{{1,3}}){_SPACE}[.．](?![0-9０-９])")),
+    # 1、
+    ("arabic_dun", re.compile(rf"^({_D}{{1,3}}){_SPACE}、")),
+    # （1） (1)
+    ("arabic_paren", re.compile(rf"^[（(]{_SPACE}({_D}{{1,3}}){_SPACE}[)）]")),
+    # 1） 1)  (half-bracket, common in pasted text)
+    ("arabic_half_paren", re.compile(rf"^({_D}{{1,3}})[)）]")),
+    # 1 建设背景 (a number, a space, a short heading: plans numbered 1 / 1.1 / 1.1.1)
+    ("arabic_space", re.compile(rf"^({_D}{{1,2}})[ \u3000\xa0]+(?=[\u4e00-\u9fff])")),
+    ("circled", re.compile(rf"^([{_CIRCLED}])")),
+    ("paren_digit", re.compile(rf"^([{_PAREN_DIGITS}])")),
+]
+
+_CHAPTER_RE = re.compile(rf"第{_SPACE}({_CN}+|{_D}+){_SPACE}(编|部分|章|节|条|款)")
+
+KEYWORD_HEADINGS = {
+    # Unnumbered parts that behave like chapters: numbered headings after them are children.
+    "总则": "part", "分则": "part", "附则": "part", "總則": "part", "附則": "part",
+    # Unnumbered parts that precede or follow the numbered ones: siblings of the top level.
+    "前言": "aside", "序言": "aside", "引言": "aside", "导言": "aside", "導言": "aside",
+    "概述": "aside", "结语": "aside", "结束语": "aside", "結語": "aside", "結束語": "aside",
+    "总论": "aside", "總論": "aside", "序": "aside",
+}
+
+
+def keyword_heading(text: str) -> str | None:
+    """前言, 总则 … alone on a line (spaces inside allowed: 前　言)."""
+    compact = re.sub(r"[\s\u3000]+", "", text)
+    return KEYWORD_HEADINGS.get(compact) and compact
+
+
+def match(text: str) -> Candidate | None:
+    """Recognise the numbering at the start of a line (already stripped)."""
+    if not text:
+        return None
+    first = text[0]
+    if first not in "第（(0123456789０１２３４５６７８９" and first not in CN_NUMERAL \
+            and first not in _CIRCLED and first not in _PAREN_DIGITS:
+        return None
+    for style, pattern in _PATTERNS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        if style == "chapter":
+            cm = _CHAPTER_RE.match(m.group(1))
+            number = to_int(cm.group(1))
+            if number is None:
+                continue
+            label = re.sub(r"\s+", "", m.group(1))
+            return Candidate(f"chapter:{cm.group(2)}", number, label, text[m.end():].strip(" \t\u3000\xa0:："))
+        token = m.group(1)
+        if style == "decimal":
+            parts = tuple(int(p.translate(_FULLWIDTH_DIGITS)) for p in re.split(r"[.．]", token))
+            return Candidate(f"decimal{len(parts)}", parts[-1], token, text[m.end():].strip(), parts)
+        if style in ("circled", "paren_digit"):
+            alphabet = _CIRCLED if style == "circled" else _PAREN_DIGITS
+            number = alphabet.index(token) + 1
+        else:
+            number = to_int(token)
+        if number is None or number == 0:
+            continue
+        label = re.sub(r"[ \t\u3000\xa0]+", "", m.group(0))
+        return Candidate(style, number, label, text[m.end():].strip())
+    return None

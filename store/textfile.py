@@ -1,0 +1,134 @@
+"""Reading a source file as text: encoding detection and refusal of what is not text."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from store.errors import InputError
+
+MAX_BYTES = 20 * 1024 * 1024
+"""Largest file accepted by default. The longest real policy documents are a few hundred KB;
+anything this large is almost always a wrong file (a database dump, a concatenated corpus)."""
+
+_MAGIC = [
+    (b"%PDF", "a PDF document: copy its text into a .txt file first"),
+    (b"PK\x03\x04", "a ZIP or Office (.docx/.xlsx) file: save it as plain text first"),
+    (b"\xd0\xcf\x11\xe0", "an old Office (.doc/.xls) file: save it as plain text first"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x1f\x8b", "a gzip archive"),
+]
+
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+
+def _is_plausible_text(text: str) -> bool:
+    """Text that decodes is not necessarily text: GB18030 accepts most byte soup. Real
+    documents are nearly all CJK, ASCII, whitespace and punctuation."""
+    if not text:
+        return True
+    good = 0
+    for ch in text:
+        o = ord(ch)
+        if (
+            0x20 <= o < 0x7F
+            or ch in "\n\r\t\f"
+            or 0x4E00 <= o <= 0x9FFF
+            or 0x3000 <= o <= 0x303F
+            or 0xFF00 <= o <= 0xFFEF
+            or 0x2000 <= o <= 0x206F
+            or 0x3400 <= o <= 0x4DBF
+            or 0xA0 <= o <= 0x17F
+            or 0x2460 <= o <= 0x24FF
+            or 0x3200 <= o <= 0x33FF
+        ):
+            good += 1
+    return good >= 0.95 * len(text)
+
+
+def _control_ratio(text: str) -> float:
+    bad = sum(1 for ch in text if ord(ch) < 0x20 and ch not in "\n\r\t\f")
+    return bad / max(1, len(text))
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding name). Raises InputError with the reason when it is not text."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(f"not a text file: {what}")
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(name)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"cannot decode as {name} despite its byte-order mark: {exc.reason}") from None
+            return _check_text(text, "utf-8" if name == "utf-8-sig" else name, bom=True)
+    if b"\x00" in data:
+        # UTF-16 without a BOM: every other byte of CJK/ASCII text is rarely zero otherwise.
+        even_zeros = data[0::2].count(0)
+        odd_zeros = data[1::2].count(0)
+        half = max(1, len(data) // 2)
+        for zeros, name in ((odd_zeros, "utf-16-le"), (even_zeros, "utf-16-be")):
+            if zeros > 0.2 * half:
+                try:
+                    text = data.decode(name)
+                except UnicodeDecodeError:
+                    continue
+                if _is_plausible_text(text):
+                    return _check_text(text, name)
+        raise InputError("not a text file: it contains binary data (NUL bytes)")
+    try:
+        return _check_text(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    for name in ("gbk", "gb18030"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if _is_plausible_text(text):
+            return _check_text(text, name)
+    raise InputError("cannot decode: not UTF-8, UTF-16 or GB18030/GBK text")
+
+
+def _check_text(text: str, encoding: str, bom: bool = False) -> tuple[str, str]:
+    if _control_ratio(text) > 0.01:
+        raise InputError("not a text file: it is full of control characters")
+    if not text.strip():
+        raise InputError("empty file: it holds no text")
+    return text, (f"{encoding} (BOM)" if bom and encoding == "utf-8" else encoding)
+
+
+def read_source(path: Path, max_bytes: int = MAX_BYTES) -> tuple[bytes, str, str]:
+    """Read a file and decode it: (raw bytes, text, encoding). Errors are InputError."""
+    try:
+        if path.is_dir():
+            raise InputError("is a folder, not a file")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"too large: {size / 1_048_576:.1f} MB (limit {max_bytes / 1_048_576:.0f} MB); "
+                "split it into one file per document"
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file") from None
+    except PermissionError:
+        raise InputError("permission denied") from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}") from None
+    if not data:
+        raise InputError("empty file: 0 bytes")
+    text, encoding = decode(data)
+    return data, text, encoding

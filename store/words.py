@@ -1,0 +1,90 @@
+"""Chinese word segmentation with jieba: keywords per clause (TF-IDF) for the analysis
+features, and looser query suggestions when a phrase finds nothing.
+
+jieba is imported on first use only: loading its dictionary takes 0.3–1.5 s and holds the
+GIL, so it must never run on the app's start-up path or in its UI process (the app asks a
+helper process, see tui/workers.py).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from functools import lru_cache
+
+from store.db import Store
+from store.search import Query, parse_query
+
+KEYWORDS_PER_CLAUSE = 8
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+    import jieba.analyse
+
+    jieba.setLogLevel(logging.WARNING)  # it prints "Building prefix dict..." otherwise
+    jieba.initialize()
+    return jieba
+
+
+def segment(text: str) -> list[str]:
+    """Words of a phrase: 降低社保费率 → 降低, 社保, 费率."""
+    return [w for w in _jieba().lcut(text) if w.strip()]
+
+
+def suggestion(query: str | Query) -> str | None:
+    """A looser query for a phrase query that found nothing: each multi-character phrase
+    split into its words, which must then all occur (in any order)."""
+    parsed = parse_query(query) if isinstance(query, str) else query
+    if not parsed.groups:
+        return None
+    parts, changed = [], False
+    for group in parsed.groups:
+        if group.is_text and not group.negated and len(group.terms) == 1 and len(group.terms[0].value) >= 3:
+            words = segment(group.terms[0].value)
+            if len(words) > 1:
+                parts.append(" ".join(words))
+                changed = True
+                continue
+        parts.append(None)
+    if not changed:
+        return None
+    tokens = parsed.source.split()
+    if len(tokens) != len(parts):  # quoting or | made the source hard to rebuild: words only
+        return " ".join(p for p in parts if p)
+    return " ".join(p if p else t for p, t in zip(parts, tokens))
+
+
+def extract_keywords(text: str) -> list[tuple[str, float]]:
+    import jieba.analyse
+
+    _jieba()
+    return [(word, round(weight, 4)) for word, weight in
+            jieba.analyse.extract_tags(text, topK=KEYWORDS_PER_CLAUSE, withWeight=True)]
+
+
+def fill_keywords(store: Store, batch: int = 500, progress: Callable[[int, int], None] | None = None) -> int:
+    """Extract keywords for every clause that has none yet, committing a batch at a time
+    (an interrupted run loses nothing done before). Returns the number of clauses done."""
+    conn = store.conn
+    total = conn.execute(
+        "SELECT count(*) FROM clauses c LEFT JOIN clause_keywords k ON k.clause_id = c.id WHERE k.clause_id IS NULL"
+    ).fetchone()[0]
+    done = 0
+    while done < total:
+        rows = conn.execute(
+            """SELECT c.id, c.title, c.text FROM clauses c LEFT JOIN clause_keywords k ON k.clause_id = c.id
+               WHERE k.clause_id IS NULL ORDER BY c.id LIMIT ?""",
+            (batch,),
+        ).fetchall()
+        if not rows:
+            break
+        values = [(cid, json.dumps(extract_keywords(f"{title}\n{text}"), ensure_ascii=False)) for cid, title, text in rows]
+        with store.transaction() as tx:
+            tx.executemany("INSERT OR REPLACE INTO clause_keywords (clause_id, keywords) VALUES (?, ?)", values)
+        done += len(rows)
+        if progress:
+            progress(done, total)
+    return done

@@ -1,0 +1,151 @@
+"""The `policy-review` command: opens the app, or runs one of the store's commands.
+
+Kept free of textual at import time: only opening the app imports it, so `search`,
+`import` and the others start fast. Errors a user can act on are printed as one line
+("policy-review: error: …") with exit status 1; usage errors exit with 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from store.errors import PolicyReviewError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_help = "database file (default: $POLICY_REVIEW_DB, else policy-review.db in the user data folder)"
+    # Sub-commands take --db too, without a default that would hide `policy-review --db X cmd`.
+    db_parent = argparse.ArgumentParser(add_help=False)
+    db_parent.add_argument("--db", metavar="PATH", type=Path, default=argparse.SUPPRESS, help=db_help)
+    parser = argparse.ArgumentParser(
+        prog="policy-review",
+        description="Review Chinese government policy documents: import, browse, filter, annotate, export.",
+        epilog="Without a command, opens the app. `policy-review COMMAND --help` tells more.",
+    )
+    parser.add_argument("--db", metavar="PATH", type=Path, default=None, help=db_help)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("import", parents=[db_parent], help="import files and folders of policy documents")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="text files, or folders searched recursively for .txt/.md")
+    p.add_argument("--province", help="the province (or city) of these documents, overriding what the text says")
+    p.add_argument("--max-size", type=float, default=20, metavar="MB", help="refuse files larger than this (default 20 MB)")
+    p.add_argument("--no-keywords", action="store_true", help="skip keyword extraction (run `policy-review keywords` later)")
+    p.add_argument("--json", action="store_true", help="print one JSON object with every file's result")
+
+    p = sub.add_parser("outline", help="parse a file without storing it and print its documents and headings")
+    p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    p.add_argument("--province", help="the province (or city), overriding what the text says")
+
+    p = sub.add_parser("stats", parents=[db_parent], help="what the database holds")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("show", parents=[db_parent], help="one clause with its citation and annotations")
+    p.add_argument("clause_id", type=int, metavar="CLAUSE_ID")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("search", parents=[db_parent], help="find clauses by keyword (see README for the query language)")
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--limit", type=int, default=100, metavar="N", help="at most N results (default 100; 0 for all)")
+    p.add_argument("--rank", action="store_true", help="order by relevance (bm25) instead of reading order")
+
+    p = sub.add_parser("keywords", parents=[db_parent], help="extract keywords (jieba TF-IDF) for clauses that have none")
+
+    p = sub.add_parser("tag", parents=[db_parent], help="add or remove tags on clauses")
+    p.add_argument("clause_ids", nargs="+", type=int, metavar="CLAUSE_ID")
+    p.add_argument("--add", action="append", default=[], metavar="TAG")
+    p.add_argument("--remove", action="append", default=[], metavar="TAG")
+
+    p = sub.add_parser("note", parents=[db_parent], help="set the note of a clause ('' clears it)")
+    p.add_argument("clause_id", type=int, metavar="CLAUSE_ID")
+    p.add_argument("text", metavar="TEXT")
+
+    p = sub.add_parser("status", parents=[db_parent], help="set the review status of clauses")
+    p.add_argument("clause_ids", nargs="+", type=int, metavar="CLAUSE_ID")
+    p.add_argument("status", metavar="STATUS", help="unreviewed, reviewed, flagged or adopted")
+
+    p = sub.add_parser("undo", parents=[db_parent], help="undo your last annotation change")
+
+    p = sub.add_parser("tags", parents=[db_parent], help="list, rename, merge, color or delete tags")
+    tag_sub = p.add_subparsers(dest="tags_command", metavar="ACTION")
+    tag_sub.add_parser("list", parents=[db_parent], help="tags with their number of clauses")
+    q = tag_sub.add_parser("rename", parents=[db_parent], help="rename a tag everywhere (merges into an existing one)")
+    q.add_argument("old")
+    q.add_argument("new")
+    q = tag_sub.add_parser("delete", parents=[db_parent], help="remove a tag from every clause")
+    q.add_argument("name")
+    q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    q = tag_sub.add_parser("color", parents=[db_parent], help="set a tag's color (a name like red or #ff8800; '' clears)")
+    q.add_argument("name")
+    q.add_argument("color")
+
+    p = sub.add_parser("annotations", parents=[db_parent], help="list, exchange and repair annotations")
+    ann_sub = p.add_subparsers(dest="annotations_command", metavar="ACTION")
+    q = ann_sub.add_parser("list", parents=[db_parent], help="every annotated clause")
+    q.add_argument("--json", action="store_true")
+    q = ann_sub.add_parser("export", parents=[db_parent], help="write annotations as JSON Lines for another reviewer")
+    q.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.jsonl")
+    q.add_argument("--force", action="store_true", help="overwrite an existing file")
+    q = ann_sub.add_parser("import", parents=[db_parent], help="merge annotations exported from another database")
+    q.add_argument("file", type=Path, metavar="FILE.jsonl")
+    q = ann_sub.add_parser("orphans", parents=[db_parent], help="annotations whose clause is gone after a re-import")
+    q.add_argument("--json", action="store_true")
+    q = ann_sub.add_parser("attach", parents=[db_parent], help="re-attach an orphaned annotation to a clause")
+    q.add_argument("annotation_id", type=int)
+    q.add_argument("clause_id", type=int)
+
+    p = sub.add_parser("export", parents=[db_parent], help="write a Markdown briefing note of clauses")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.md")
+    p.add_argument("--selection", action="store_true", help="the clauses selected in the app")
+    p.add_argument("--query", "-q", metavar="Q", help="clauses matching a search query")
+    p.add_argument("--tag", action="append", default=[], metavar="T", help="clauses with this tag (repeatable)")
+    p.add_argument("--status", metavar="S", help="clauses with this review status")
+    p.add_argument("--group-by", choices=["province", "document", "tag"], default="province")
+    p.add_argument("--title", metavar="TITLE", help="title of the note")
+    p.add_argument("--template", type=Path, metavar="FILE", help="a template file for a house format (see docs/export.md)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(parser, args)
+    except PolicyReviewError as exc:
+        _error(str(exc))
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        _error("interrupted; nothing half-written was kept")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `policy-review search 税 | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _error(message: str) -> None:
+    print(f"policy-review: error: {message}", file=sys.stderr)
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from tui import commands
+
+    if args.command is None:
+        return commands.open_app(args)
+    if args.command == "tags" and not args.tags_command:
+        args.tags_command = "list"
+    if args.command == "annotations" and not args.annotations_command:
+        args.annotations_command = "list"
+        args.json = False
+    handler = getattr(commands, f"cmd_{args.command}")
+    return handler(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
