@@ -165,6 +165,17 @@ def clauses_page(conn: sqlite3.Connection, document_id: int, first: int, last: i
     )]
 
 
+def clauses_by_sort_keys(conn: sqlite3.Connection, keys: list[int]) -> list[Clause]:
+    """Clauses for sort keys (as found by a search), in reading order."""
+    result: list[Clause] = []
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        result.extend(Clause(*row) for row in conn.execute(
+            f"SELECT {_CLAUSE_COLUMNS} FROM clauses WHERE sort_key IN ({marks}) ORDER BY sort_key", chunk))
+    return result
+
+
 def clauses_by_ids(conn: sqlite3.Connection, clause_ids: list[int]) -> list[Clause]:
     """Clauses in reading order, whatever the order of the ids."""
     result: list[Clause] = []

@@ -378,6 +378,19 @@ def matching_keys(conn: sqlite3.Connection, query: str | Query, key_range: tuple
     return [row[0] for row in conn.execute(f"SELECT {key} {from_where} ORDER BY {key}", params)]
 
 
+def matching_ids(conn: sqlite3.Connection, query: str | Query, among: list[int] | None = None) -> list[int]:
+    """Ids of the matching clauses in reading order, optionally only those among `among`
+    (what a bulk action on the selection may touch while a filter hides the rest)."""
+    parsed = parse_query(query) if isinstance(query, str) else query
+    compiled = _compile(conn, parsed)
+    from_where, params = _from_where(compiled, None, None)
+    key = "f.rowid" if compiled.fts else "c.sort_key"
+    if among is None:
+        return [row[0] for row in conn.execute(f"SELECT c.id {from_where} ORDER BY {key}", params)]
+    wanted = set(among)
+    return [row[0] for row in conn.execute(f"SELECT c.id {from_where} ORDER BY {key}", params) if row[0] in wanted]
+
+
 def neighbour(conn: sqlite3.Connection, query: str | Query, key: int, forward: bool = True) -> int | None:
     """The sort key of the next (or previous) match after `key`, across documents: n / N."""
     parsed = parse_query(query) if isinstance(query, str) else query
