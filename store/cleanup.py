@@ -17,6 +17,8 @@ _LOST_BULLET_RE = re.compile(r"^[?？]{1,3}(?=[\u3400-\u9fff“（(])")
 """Bullets (■ ◆ ●) that a wrong encoding turned into question marks at the start of a line."""
 
 _STRIP = " \t\u3000\xa0\ufeff\u200b\u200c\u200d\u2060"
+_CONTROL_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]")
+"""Terminal escape sequences and control characters: never text, and unsafe to display."""
 
 BOILERPLATE_LINES = {
     # navigation and page furniture of government and news sites
@@ -67,6 +69,8 @@ _SEPARATOR_RE = re.compile(r"^[-—–=＝*＊_~～·•.。…\s]{3,}$")
 def clean_line(raw: str) -> str:
     """Strip a line of its edges, lost bullets and pinyin annotations."""
     line = raw.strip(_STRIP)
+    if _CONTROL_RE.search(line):
+        line = _CONTROL_RE.sub("", line).strip(_STRIP)
     if "(" in line or "（" in line:
         line = PINYIN_RE.sub("", line)
     line = _LOST_BULLET_RE.sub("", line)

@@ -65,6 +65,9 @@ _D = r"[0-9０-９]"
 _CN = f"[{CN_NUMERAL}]"
 _SPACE = r"[ \t\u3000\xa0]*"
 
+_UNITS = "万亿千百元角分倍个户人家名次项件台辆套吨米亩斤克度时天年岁所座条只股"
+"""Units of measure right after a number: 2.1万亿元 and 2.5万平方米 are amounts, not 2.1/2.5."""
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 第一章 / 第1章 / 第一部分 … ; 条 is the article of regulations.
     ("chapter", re.compile(rf"^(第{_SPACE}(?:{_CN}+|{_D}+){_SPACE}(编|部分|章|节|条|款))(?=[ \t\u3000\xa0:：、]|$|[^\x00-\x7f])")),
@@ -72,8 +75,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cn", re.compile(rf"^({_CN}{{1,4}}){_SPACE}[、.．]")),
     # （一） (一)
     ("cn_paren", re.compile(rf"^[（(]{_SPACE}({_CN}{{1,4}}){_SPACE}[)）]")),
-    # 1.1 / 1.1.1 (two or more components), not a decimal amount such as 2.69
-    ("decimal", re.compile(rf"^({_D}{{1,2}}(?:[.．]{_D}{{1,2}}){{1,3}})(?![0-9０-９.．%％])")),
+    # 1.1 / 1.1.1 (two or more components), not a decimal amount such as 2.69 or 2.1万亿元
+    ("decimal", re.compile(rf"^({_D}{{1,2}}(?:[.．]{_D}{{1,2}}){{1,3}})(?![0-9０-９.．%％‰{_UNITS}])")),
     # 1. 1． (not 1.5)
     ("arabic_dot", re.compile(rf"^({_D}{{1,3}}){_SPACE}[.．](?![0-9０-９])")),
     # 1、
@@ -124,7 +127,8 @@ def match(text: str) -> Candidate | None:
             if number is None:
                 continue
             label = re.sub(r"\s+", "", m.group(1))
-            return Candidate(f"chapter:{cm.group(2)}", number, label, text[m.end():].strip(" \t\u3000\xa0:："))
+            rest = text[m.end():].lstrip(" \t\u3000\xa0:：").rstrip(" \t\u3000\xa0")
+            return Candidate(f"chapter:{cm.group(2)}", number, label, rest)
         token = m.group(1)
         if style == "decimal":
             parts = tuple(int(p.translate(_FULLWIDTH_DIGITS)) for p in re.split(r"[.．]", token))

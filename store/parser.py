@@ -39,6 +39,9 @@ _CONNECTIVE_END = tuple("的和与及或并且以对为在向之等暨、，“�
 """A heading line ending with one of these was broken over lines: 构建以快速响应为基础的 /
 常态化政企联系制度体系."""
 
+ARTICLE_STYLES = ("chapter:条", "chapter:款")
+"""Articles of regulations have no title: the words after 第三条 are the article's text."""
+
 _ATTACHMENT_RE = re.compile(
     r"^(附\s*(?:件|表|录|錄))\s*([0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})?\s*([:：])?\s*(.*)$"
 )
@@ -233,7 +236,10 @@ def _split_units(paras: list[Para], dropped: list[DroppedLine]) -> list[_Unit]:
         end = attachment_starts[n + 1][0] if n + 1 < len(attachment_starts) else len(paras)
         body = paras[start + 1:end]
         title, consumed = (inline_title, 0) if inline_title else _take_title(body)
-        dropped.append(DroppedLine(paras[start].line, paras[start].text, "attachment label"))
+        label_text = paras[start].text
+        if inline_title and label_text.endswith(inline_title):
+            label_text = label_text[: len(label_text) - len(inline_title)].rstrip()  # the title is kept
+        dropped.append(DroppedLine(paras[start].line, label_text, "attachment label"))
         units.append(_Unit("attachment", body[consumed:], label=label, title=title, line=paras[start].line))
     return units
 
@@ -561,6 +567,8 @@ class _HeadingTree:
         self.roots: list[Node] = []
         self.following: dict[int, list[tuple[int, str]]] = {}
         """id(heading node) → the (line, paragraph) that follow it up to the next heading."""
+        self.own_text: dict[int, str] = {}
+        """id(heading node) → the text on its own line after the label, as printed."""
 
     def build(self, paras: list[Para]) -> list[Node]:
         index = 0
@@ -617,7 +625,11 @@ class _HeadingTree:
         rest, took_following = cand.rest, False
         if not rest and following is not None and following.role == "body" and not numbering.match(following.text):
             rest, took_following = following.text, True
-        self._set_title(node, rest)
+        if cand.style in ARTICLE_STYLES:
+            node.text = rest.strip()  # 第三条 has no title: what follows it is its text
+        else:
+            self._set_title(node, rest)
+        self.own_text[id(node)] = rest.strip()
         if self.stack:
             self.stack[-1].node.children.append(node)
         else:
@@ -680,10 +692,41 @@ class _HeadingTree:
     # -- tree
 
     def _paragraph(self, para: Para) -> None:
-        if self.stack:
+        if self.stack and not self._after_item_list():
             self.following.setdefault(id(self.stack[-1].node), []).append((para.line, para.text))
+        elif len(self.stack) >= 2:
+            self.stack[-2].node.children.append(Node("", "", para.text, line=para.line))
         else:
             self.roots.append(Node("", "", para.text, line=para.line))
+
+    def _after_item_list(self) -> bool:
+        """Whether the open heading is the last item of an enumeration introduced by a colon
+        (应当具备下列条件： （一）…； （二）…。), so that a paragraph after it is the next
+        paragraph (款) of the enclosing heading, not part of the last item."""
+        top = self.stack[-1]
+        if top.style == "keyword":
+            return False
+        if len(self.stack) >= 2:
+            parent = self.stack[-2].node
+            siblings = parent.children
+            intro = ([self.own_text.get(id(parent), "")] + [t for _, t in self.following.get(id(parent), [])])[-1]
+        else:
+            siblings = self.roots
+            first_item = next((i for i, n in enumerate(siblings) if n.label), len(siblings))
+            intro = siblings[first_item - 1].text if first_item and not siblings[first_item - 1].label else ""
+        if not intro.endswith(("：", ":")):
+            return False
+        items = [n for n in siblings if n.label]
+        if len(items) < 2 or items[-1] is not top.node:
+            return False
+        endings = []
+        for item in items:
+            own = self.own_text.get(id(item), "")
+            if item.children or id(item) in self.following or not own or own[-1] not in "；;。" \
+                    or "。" in own[:-1]:
+                return False
+            endings.append(own[-1])
+        return any(e in "；;" for e in endings)
 
     def _close_all(self) -> None:
         self.stack.clear()

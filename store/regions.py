@@ -89,18 +89,19 @@ _DATA = (
 )
 
 # Traditional -> simplified for every character that occurs in the names above and in the
-# national-body prefixes (generated once with OpenCC s2t/s2tw/s2hk, then frozen here so that
-# this module needs no dependency). Whole-string conversion is not needed: only names are matched.
+# national-body prefixes, generated once with OpenCC s2t/s2tw/s2hk (plus 崑, which OpenCC
+# writes only in the whole word 崑玉) and frozen here so that this module needs no dependency.
+# Per-character folding is enough because only names are matched, never whole sentences.
 _TRAD = ("萬業東臨麗義烏樂鄉於雲亞產會倫體餘蘭關興內岡軍農涼則別辦務區華協衛衞廳廈縣雙發臺"
          "號呂吳員團國圖場壩壯頭婁學寧寶審賓爾崗島巖嶺嶽峽峯廣莊慶應開張彥懷態總揚撫護無晉"
          "術權來楊棗樹檢畢匯漢瀋滄滬瀘澤濟溫遊灣濱濰潛煙瑪環瓊電鹽監盤稅粵紅納紹統綏維綿聯"
          "肅節蕪蘆蘇荊營薩計許設證識貝貢財貴賀資贛輸邊遼達遷運遠連郵鄭鄲裏裡欽鐵銅銀錫錦鎮"
-         "長門閩陽隴陝險隨頂順頗饒馬駐魯鮮雞鴨鶴鷹黃齊龍")
+         "長門閩陽隴陝險隨頂順頗饒馬駐魯鮮雞鴨鶴鷹黃齊龍崑質")
 _SIMP = ("万业东临丽义乌乐乡于云亚产会伦体余兰关兴内冈军农凉则别办务区华协卫卫厅厦县双发台"
          "号吕吴员团国图场坝壮头娄学宁宝审宾尔岗岛岩岭岳峡峰广庄庆应开张彦怀态总扬抚护无晋"
          "术权来杨枣树检毕汇汉沈沧沪泸泽济温游湾滨潍潜烟玛环琼电盐监盘税粤红纳绍统绥维绵联"
          "肃节芜芦苏荆营萨计许设证识贝贡财贵贺资赣输边辽达迁运远连邮郑郸里里钦铁铜银锡锦镇"
-         "长门闽阳陇陕险随顶顺颇饶马驻鲁鲜鸡鸭鹤鹰黄齐龙")
+         "长门闽阳陇陕险随顶顺颇饶马驻鲁鲜鸡鸭鹤鹰黄齐龙昆质")
 _TO_SIMPLIFIED = str.maketrans(_TRAD, _SIMP)
 
 PROVINCES: tuple[str, ...] = tuple(row[0] for row in _DATA)

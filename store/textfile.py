@@ -34,8 +34,13 @@ _BOMS = [
 def _is_plausible_text(text: str) -> bool:
     """Text that decodes is not necessarily text: GB18030 accepts most byte soup. Real
     documents are nearly all CJK, ASCII, whitespace and punctuation."""
+    return _text_ratio(text) >= 0.95
+
+
+def _text_ratio(text: str) -> float:
+    """The share of characters that real documents are made of."""
     if not text:
-        return True
+        return 1.0
     good = 0
     for ch in text:
         o = ord(ch)
@@ -52,7 +57,7 @@ def _is_plausible_text(text: str) -> bool:
             or 0x3200 <= o <= 0x33FF
         ):
             good += 1
-    return good >= 0.95 * len(text)
+    return good / len(text)
 
 
 def _control_ratio(text: str) -> float:
@@ -73,18 +78,21 @@ def decode(data: bytes) -> tuple[str, str]:
                 raise InputError(f"cannot decode as {name} despite its byte-order mark: {exc.reason}") from None
             return _check_text(text, "utf-8" if name == "utf-8-sig" else name, bom=True)
     if b"\x00" in data:
-        # UTF-16 without a BOM: every other byte of CJK/ASCII text is rarely zero otherwise.
-        even_zeros = data[0::2].count(0)
-        odd_zeros = data[1::2].count(0)
-        half = max(1, len(data) // 2)
-        for zeros, name in ((odd_zeros, "utf-16-le"), (even_zeros, "utf-16-be")):
-            if zeros > 0.2 * half:
-                try:
-                    text = data.decode(name)
-                except UnicodeDecodeError:
-                    continue
-                if _is_plausible_text(text):
-                    return _check_text(text, name)
+        # UTF-16 without a BOM: zero bytes are the high bytes of ASCII characters and the low
+        # bytes of U+3000 (the ideographic space that indents Chinese paragraphs), so their
+        # positions do not tell the byte order. Decoded the wrong way round, CJK text scatters
+        # over the whole of Unicode; decoded the right way, it is nearly all CJK and ASCII.
+        best = None
+        for name in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(name)
+            except UnicodeDecodeError:
+                continue
+            ratio = _text_ratio(text)
+            if best is None or ratio > best[0]:
+                best = (ratio, text, name)
+        if best and best[0] >= 0.95:
+            return _check_text(best[1], best[2])
         raise InputError("not a text file: it contains binary data (NUL bytes)")
     try:
         return _check_text(data.decode("utf-8"), "utf-8")
@@ -101,7 +109,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def _check_text(text: str, encoding: str, bom: bool = False) -> tuple[str, str]:
-    if _control_ratio(text) > 0.01:
+    if _control_ratio(text) > 0.05:
         raise InputError("not a text file: it is full of control characters")
     if not text.strip():
         raise InputError("empty file: it holds no text")

@@ -31,12 +31,13 @@ class LinePane(Widget, can_focus=True):
     """A vertical list of items of one or more lines, with a cursor, drawn line by line."""
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", id="cursor-down", show=False),
-        Binding("k,up", "cursor_up", "Up", id="cursor-up", show=False),
-        Binding("g,home", "cursor_first", "Top", id="top", show=False),
-        Binding("G,end", "cursor_last", "Bottom", id="bottom", show=False),
-        Binding("pagedown,ctrl+d", "page_down", "Page down", id="page-down", show=False),
-        Binding("pageup,ctrl+u", "page_up", "Page up", id="page-up", show=False),
+        Binding("j,down", "cursor_down", "Down", id="cursor-down", show=False,
+                tooltip="move down (through a long clause, a screen at a time)"),
+        Binding("k,up", "cursor_up", "Up", id="cursor-up", show=False, tooltip="move up"),
+        Binding("g,home", "cursor_first", "Top", id="top", show=False, tooltip="first item"),
+        Binding("G,end", "cursor_last", "Bottom", id="bottom", show=False, tooltip="last item"),
+        Binding("pagedown,ctrl+d", "page_down", "Page down", id="page-down", show=False, tooltip="a page down"),
+        Binding("pageup,ctrl+u", "page_up", "Page up", id="page-up", show=False, tooltip="a page up"),
     ]
     COMPONENT_CLASSES = {
         "pane--cursor", "pane--cursor-blurred", "pane--dim", "pane--match", "pane--accent", "pane--mark",

@@ -53,9 +53,9 @@ class HelpScreen(Dialog):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body", classes="dialog"):
-            yield Static(plain("policy-review — keys", "bold"), classes="dialog-title")
-            yield Static(self._keys_table())
+            yield Static(plain("policy-review — help (esc closes, ↓ scrolls)", "bold"), classes="dialog-title")
             yield Static(plain(QUERY_HELP))
+            yield Static(self._keys_table())
             yield Static(plain("Keys can be remapped by id in the config file ([keymap] section, e.g. tag = \"T\"); "
                                "ctrl+p opens the command palette (jump to a province, document or clause; import; "
                                "export; orphans; theme)."), classes="dim")
@@ -73,7 +73,7 @@ class HelpScreen(Dialog):
         for binding in rows:
             keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
             shown = ", ".join(_key_name(k) for k in keys.split(","))
-            table.add_row(Text(shown), Text(binding.description), Text(binding.id or ""))
+            table.add_row(Text(shown), Text(binding.tooltip or binding.description), Text(binding.id or ""))
         table.add_row(Text("enter"), Text("open a clause's details / fold a section"), Text(""))
         table.add_row(Text("ctrl+p"), Text("command palette"), Text(""))
         return table
@@ -263,10 +263,10 @@ class TagsScreen(Dialog):
             option_list.add_option(Option(prompt, id=name))
         if not tags:
             option_list.add_option(Option(plain("no tags yet: press t on a clause"), id="", disabled=True))
-        if keep:
-            for index, (name, _c, _n) in enumerate(tags):
-                if name == keep:
-                    option_list.highlighted = index
+        option_list.highlighted = 0 if tags else None
+        for index, (name, _c, _n) in enumerate(tags):
+            if name == keep:
+                option_list.highlighted = index
         option_list.focus()
 
     def _current(self) -> str | None:

@@ -1,0 +1,599 @@
+#!/usr/bin/env python3
+"""Search benchmark: how fast the filter bar's query is on a large store, against the floor
+(the same FTS5 MATCH run as bare SQL) and against ripgrep on a text dump.
+
+    python bench/search_bench.py --clauses 1000000 [--db PATH] [--keep] [--seed S]
+
+1. Corpus (not timed): the five sample documents (sample_db/*.txt) are split into sentences
+   at 。；！？ and line ends; a clause is 1–3 sentences drawn at random (about 55 characters
+   on average), 15 % of clauses are turned into traditional characters with OpenCC s2t, and
+   some get a short sentence as title. Clauses are grouped into documents of 200–2000
+   clauses spread over nine provinces.
+2. Build (timed, build_s): a fresh database made by store.db.Store (the app's schema,
+   tokenizer and pragmas); documents, clauses and clause_index rows inserted the way
+   store.importer does (sort keys from store.db.sort_key, clause keys as
+   store.importer.clause_key, index rows spaced(fold(title)), spaced(fold(text))), but in bulk:
+   one transaction per batch of whole documents, executemany. No sections and no keywords.
+   build_s includes folding, the inserts, the commits and the final WAL checkpoint.
+3. Queries: a fixed mix, run --reps times in rotation:
+   * p50/p95/max_ms: store.search.search(conn, q, limit=100, count_cap=1000), as the
+     filter bar asks for a first page and a capped count;
+   * fts_floor_p95_ms: the same MATCH strings as bare SQL on clause_index (first 100
+     rowids + count capped at 1001);
+   * ripgrep_p95_ms: `rg -c -F` on a dump of the same clauses, one per line (null when rg
+     is not installed). For an AND / NOT query rg gets the first positive term only, for an
+     OR group every alternative (-e A -e B): rg does less work than the app there.
+   "queries" in the JSON is the number of timed calls (mix size × reps).
+
+The last line printed is one JSON object with the figures. The options under "experiments"
+change the build (pragmas, FTS5 settings, optimize) to measure what store/ could change;
+without them the build is what the app does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import hashlib
+import io
+import json
+import math
+import os
+import pstats
+import random
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import queue as queue_mod
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from store import regions  # noqa: E402
+from store import search as search_store  # noqa: E402
+from store.db import Store, sort_key  # noqa: E402
+from store.importer import clause_key  # noqa: E402
+from store.normalize import fold, spaced  # noqa: E402
+
+SAMPLE_DIR = REPO / "sample_db"
+DEFAULT_DIR = Path(tempfile.gettempdir()) / "policy-review-bench"
+
+PROVINCES = ["全国", "辽宁省", "吉林省", "上海市", "甘肃省", "山西省", "广东省", "浙江省", "四川省"]
+TRADITIONAL_SHARE = 0.15
+TITLE_SHARE = 0.15
+SENTENCES_PER_CLAUSE = ((1, 0.80), (2, 0.15), (3, 0.05))
+DOC_SIZE = (200, 2000)
+
+QUERY_MIX: dict[str, list[str]] = {
+    "1-char": ["税", "费", "地", "企", "金"],
+    "2-char": ["社保", "融资", "公积", "产能", "用地"],
+    "4-char": ["降低成本", "营商环境", "技术改造", "融资担保"],
+    "multi": ["税 社保", "社保 | 公积金", "企业 -税", "2020年", "25%", '"降低 成本"', "用地 | 用电 -税",
+              "钢铁 煤炭 产能"],
+}
+EXTRA_QUERIES = [
+    "province:辽宁 税",  # a field term: the joined WHERE path of store.search
+    "成本企业降低",  # common characters in an order that (almost) never occurs: whole doclists read
+]
+LIMIT, COUNT_CAP = 100, 1000
+
+FLOOR_PAGE_SQL = "SELECT rowid FROM clause_index WHERE clause_index MATCH ? ORDER BY rowid LIMIT 100"
+FLOOR_COUNT_SQL = "SELECT count(*) FROM (SELECT rowid FROM clause_index WHERE clause_index MATCH ? LIMIT 1001)"
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def sample_sentences() -> list[str]:
+    sentences = []
+    for path in sorted(SAMPLE_DIR.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for piece in re.findall(r"[^。；！？\n]+[。；！？]?", text):
+            piece = piece.strip().strip("\u3000").strip()
+            if len(piece) >= 2:
+                sentences.append(piece)
+    return sentences
+
+
+def make_corpus(n: int, seed: int) -> list[dict]:
+    """Documents: {id, province, title, identity, clauses: [(title, text)]}."""
+    rng = random.Random(seed)
+    sentences = sample_sentences()
+    short = [s for s in sentences if len(s) <= 16]
+    counts, weights = zip(*SENTENCES_PER_CLAUSE)
+    clauses = []
+    for k in rng.choices(counts, weights, k=n):
+        text = "".join(rng.choice(sentences) for _ in range(k))
+        title = rng.choice(short) if rng.random() < TITLE_SHARE else ""
+        clauses.append([title, text])
+    # 15 % traditional, converted in a few big calls (lines never contain "\n").
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    chosen = rng.sample(range(n), int(n * TRADITIONAL_SHARE))
+    for start in range(0, len(chosen), 20000):
+        part = chosen[start:start + 20000]
+        texts = s2t.convert("\n".join(clauses[i][1] for i in part)).split("\n")
+        titles = s2t.convert("\n".join(clauses[i][0] for i in part)).split("\n")
+        assert len(texts) == len(part) == len(titles)
+        for i, text, title in zip(part, texts, titles):
+            clauses[i] = [title, text]
+    documents, pos, doc_id = [], 0, 0
+    while pos < n:
+        size = min(rng.randint(*DOC_SIZE), n - pos)
+        doc_id += 1
+        province = rng.choice(PROVINCES)
+        title = f"{regions.short_name(province)}关于降低实体经济企业成本的实施意见（基准{doc_id}）"
+        identity = hashlib.sha1(f"bench|{doc_id}".encode()).hexdigest()[:16]
+        documents.append({"id": doc_id, "province": province, "title": title, "identity": identity,
+                          "clauses": clauses[pos:pos + size]})
+        pos += size
+    return documents
+
+
+# --------------------------------------------------------------------------- build
+
+
+def _rows(documents: list[dict], stamp: str) -> tuple[list, list, list]:
+    """Rows for documents, clauses and clause_index, as store.importer makes them."""
+    doc_rows, clause_rows, index_rows = [], [], []
+    for doc in documents:
+        doc_id, province, identity = doc["id"], doc["province"], doc["identity"]
+        doc_rows.append((doc_id, f"bench://{doc_id:06d}.txt", hashlib.sha256(identity.encode()).hexdigest(),
+                         "utf-8", 0, "main", "", doc["title"], None, None, None, None, None, None, province,
+                         None, identity, len(doc["clauses"]), stamp))
+        for ordinal, (title, text) in enumerate(doc["clauses"]):
+            key_ = sort_key(province, doc_id, ordinal)
+            folded_text = fold(text)
+            folded_title = fold(title) if title else ""
+            path = f"¶{ordinal + 1}"
+            # = store.importer.clause_key(identity, path, title, text), without folding twice
+            basis = folded_text if not title else fold(title + text)
+            key = f"{identity}/{path}/{hashlib.sha1(basis.encode('utf-8')).hexdigest()[:8]}"
+            clause_rows.append((doc_id, None, ordinal, key_, "", title, text, path, key, None))
+            index_rows.append((key_, spaced(folded_title), spaced(folded_text)))
+    return doc_rows, clause_rows, index_rows
+
+
+def _batches(documents: list[dict], batch_clauses: int):
+    batch, size = [], 0
+    for doc in documents:
+        batch.append(doc)
+        size += len(doc["clauses"])
+        if size >= batch_clauses:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _insert(store: Store, rows: tuple[list, list, list]) -> None:
+    doc_rows, clause_rows, index_rows = rows
+    with store.transaction() as conn:
+        conn.executemany(
+            """INSERT INTO documents (id, source_path, source_sha256, encoding, part, kind, label, title,
+                   doc_number, issuer, date, recipients, cc, disclosure, province, region, identity,
+                   clause_count, imported_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            doc_rows,
+        )
+        conn.executemany(
+            """INSERT INTO clauses (document_id, section_id, ordinal, sort_key, label, title, text, path, key, line)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            clause_rows,
+        )
+        conn.executemany("INSERT INTO clause_index (rowid, title, text) VALUES (?, ?, ?)", index_rows)
+
+
+def build(store: Store, documents: list[dict], args) -> dict:
+    """Fill the store; returns timings. With --pipeline the rows of the next batch are made in
+    a thread while SQLite inserts the current one (sqlite3 releases the GIL while it works)."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    prepare_s = insert_s = 0.0
+    t0 = time.perf_counter()
+    if args.pipeline:
+        q: queue_mod.Queue = queue_mod.Queue(maxsize=2)
+
+        def produce():
+            for batch in _batches(documents, args.batch):
+                q.put(_rows(batch, stamp))
+            q.put(None)
+
+        thread = threading.Thread(target=produce, daemon=True)
+        thread.start()
+        while True:
+            t = time.perf_counter()
+            rows = q.get()
+            prepare_s += time.perf_counter() - t  # time spent waiting for rows
+            if rows is None:
+                break
+            t = time.perf_counter()
+            _insert(store, rows)
+            insert_s += time.perf_counter() - t
+        thread.join()
+    else:
+        for batch in _batches(documents, args.batch):
+            t = time.perf_counter()
+            rows = _rows(batch, stamp)
+            t1 = time.perf_counter()
+            _insert(store, rows)
+            prepare_s += t1 - t
+            insert_s += time.perf_counter() - t1
+    t = time.perf_counter()
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    checkpoint_s = time.perf_counter() - t
+    build_s = time.perf_counter() - t0
+    optimize_s = None
+    if args.optimize:
+        t = time.perf_counter()
+        with store.transaction() as conn:
+            conn.execute("INSERT INTO clause_index (clause_index) VALUES ('optimize')")
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        optimize_s = time.perf_counter() - t
+    return {"build_s": build_s, "prepare_s": prepare_s, "insert_s": insert_s, "checkpoint_s": checkpoint_s,
+            "optimize_s": optimize_s}
+
+
+def apply_experiments(store: Store, args) -> list[str]:
+    """Build settings that are not the app's (for measuring suggestions)."""
+    applied = []
+    for pragma in args.pragma:
+        store.conn.execute(f"PRAGMA {pragma}")
+        applied.append(f"PRAGMA {pragma}")
+    for setting in args.fts:
+        name, value = setting.split("=", 1)
+        with store.transaction() as conn:
+            conn.execute("INSERT INTO clause_index (clause_index, rank) VALUES (?, ?)", (name, int(value)))
+        applied.append(f"fts5 {name}={value}")
+    return applied
+
+
+def restore_after_experiments(store: Store, args) -> None:
+    # A bulk build may switch the journal off; the app opens the file in WAL mode again.
+    if any(p.replace(" ", "").lower().startswith("journal_mode") for p in args.pragma):
+        store.conn.execute("PRAGMA journal_mode = WAL")
+
+
+# --------------------------------------------------------------------------- sizes
+
+
+def sizes(path: Path, conn: sqlite3.Connection) -> dict:
+    files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+    db_bytes = sum(p.stat().st_size for p in files if p.exists())
+    index_bytes = conn.execute(
+        "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE 'clause_index%'"
+    ).fetchone()[0]
+    clauses_bytes = conn.execute(
+        "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = 'clauses' OR name LIKE 'sqlite_autoindex_clauses%'"
+        " OR name LIKE 'clauses_%'"
+    ).fetchone()[0]
+    # one clause_index_idx row per leaf page boundary of each segment: distinct segids = segments
+    segments = conn.execute("SELECT count(DISTINCT segid) FROM clause_index_idx").fetchone()[0]
+    return {"db_mb": db_bytes / 1e6, "index_mb": index_bytes / 1e6, "clauses_mb": clauses_bytes / 1e6,
+            "segments": segments}
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def match_string(query: str) -> str:
+    """The MATCH expression store.search builds for a text-only query: each term a phrase of
+    its folded characters, OR groups in parentheses, AND between groups, NOT for '-'."""
+    parsed = search_store.parse_query(query)
+    positive, negative = [], []
+    for group in parsed.groups:
+        if not group.is_text:
+            raise ValueError(f"{query!r}: the floor handles text terms only")
+        phrases = ['"' + " ".join(t.value).replace('"', '""') + '"' for t in group.terms]
+        expr = " OR ".join(phrases)
+        expr = f"({expr})" if len(phrases) > 1 else expr
+        (negative if group.negated else positive).append(expr)
+    if not positive:
+        raise ValueError(f"{query!r}: needs a positive term")
+    return " AND ".join(positive) + "".join(f" NOT {n}" for n in negative)
+
+
+def rg_terms(query: str) -> list[str]:
+    """What rg is asked for: the first positive group (all its alternatives)."""
+    parsed = search_store.parse_query(query)
+    group = next(g for g in parsed.groups if not g.negated)
+    return [t.value for t in group.terms]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def time_app(conn: sqlite3.Connection, queries: list[str], reps: int) -> tuple[list[float], dict[str, list]]:
+    samples, per_query = [], {q: [] for q in queries}
+    for _ in range(reps):
+        for q in queries:
+            t = time.perf_counter()
+            result = search_store.search(conn, q, limit=LIMIT, count_cap=COUNT_CAP)
+            elapsed = time.perf_counter() - t
+            samples.append(elapsed)
+            per_query[q].append((elapsed, result.total_label, len(result.hits)))
+    return samples, per_query
+
+
+def time_app_fresh(path: Path, queries: list[str], reps: int) -> list[float]:
+    """As the app's filter worker runs it: a new Store (connection) per filter, then the count
+    and first page. Connection opening included."""
+    samples = []
+    for _ in range(reps):
+        for q in queries:
+            t = time.perf_counter()
+            store = Store(path, create=False)
+            search_store.search(store.conn, q, limit=LIMIT, count_cap=COUNT_CAP)
+            store.close()
+            samples.append(time.perf_counter() - t)
+    return samples
+
+
+def time_floor(conn: sqlite3.Connection, queries: list[str], reps: int) -> tuple[list[float], dict[str, list]]:
+    matches = {q: match_string(q) for q in queries}
+    samples, per_query = [], {q: [] for q in queries}
+    for _ in range(reps):
+        for q in queries:
+            t = time.perf_counter()
+            conn.execute(FLOOR_PAGE_SQL, (matches[q],)).fetchall()
+            n = conn.execute(FLOOR_COUNT_SQL, (matches[q],)).fetchone()[0]
+            elapsed = time.perf_counter() - t
+            samples.append(elapsed)
+            per_query[q].append((elapsed, n))
+    return samples, per_query
+
+
+def write_dump(documents: list[dict], path: Path) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for doc in documents:
+            for title, text in doc["clauses"]:
+                f.write(f"{title} {text}\n" if title else f"{text}\n")
+
+
+def time_ripgrep(rg: str, dump: Path, queries: list[str], reps: int) -> tuple[list[float], dict[str, list]]:
+    samples, per_query = [], {q: [] for q in queries}
+    for _ in range(reps):
+        for q in queries:
+            cmd = [rg, "--no-config", "-c", "-F"]
+            for term in rg_terms(q):
+                cmd += ["-e", term]
+            cmd.append(str(dump))
+            t = time.perf_counter()
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            elapsed = time.perf_counter() - t
+            samples.append(elapsed)
+            per_query[q].append((elapsed, proc.stdout.strip() or "0"))
+    return samples, per_query
+
+
+def explain(conn: sqlite3.Connection, query: str) -> list[str]:
+    """EXPLAIN QUERY PLAN of every statement store.search.search runs for the query."""
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        search_store.search(conn, query, limit=LIMIT, count_cap=COUNT_CAP)
+    finally:
+        conn.set_trace_callback(None)
+    lines = []
+    for sql in statements:
+        if sql.startswith("--"):  # SQLite's own (PRAGMA data_version)
+            continue
+        lines.append("  SQL: " + " ".join(sql.split()))
+        for row in conn.execute("EXPLAIN QUERY PLAN " + sql):
+            lines.append(f"    plan: {row[3]}")
+    return lines
+
+
+def profile(conn: sqlite3.Connection, query: str, n: int = 20) -> str:
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(n):
+        search_store.search(conn, query, limit=LIMIT, count_cap=COUNT_CAP)
+    prof.disable()
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(18)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- main
+
+
+def prepare_path(path: Path, reuse: bool) -> bool:
+    """True when an existing bench database is reused. Refuses to overwrite anything that is
+    not a database this benchmark made."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        marker = conn.execute("SELECT value FROM meta WHERE key = 'bench_corpus'").fetchone()
+        conn.close()
+    except sqlite3.DatabaseError:
+        marker = None
+    if not marker:
+        sys.exit(f"search_bench: {path} exists and is not a benchmark database; choose another --db")
+    if reuse:
+        return True
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if p.exists():
+            p.unlink()
+    return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--clauses", type=int, required=True, metavar="N")
+    ap.add_argument("--db", type=Path, metavar="PATH",
+                    help=f"database to build (default {DEFAULT_DIR}/search-N.db; removed unless --keep)")
+    ap.add_argument("--keep", action="store_true", help="keep the database (and the rg dump) afterwards")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--reps", type=int, default=5, help="repetitions of the query mix (default 5)")
+    ap.add_argument("--batch", type=int, default=50000, metavar="N",
+                    help="clauses per transaction, whole documents (default 50000)")
+    ap.add_argument("--no-fresh", action="store_true", help="skip the new-connection-per-filter figure")
+    ex = ap.add_argument_group("experiments (not what the app does)")
+    ex.add_argument("--reuse", action="store_true", help="query an existing --keep database without rebuilding")
+    ex.add_argument("--pragma", action="append", default=[], metavar="P",
+                    help="extra PRAGMA for the build, e.g. 'cache_size=-262144' (repeatable)")
+    ex.add_argument("--fts", action="append", default=[], metavar="NAME=V",
+                    help="FTS5 setting before the build, e.g. automerge=8, pgsz=4000, crisismerge=64")
+    ex.add_argument("--optimize", action="store_true", help="run FTS5 'optimize' after the build (timed apart)")
+    ex.add_argument("--pipeline", action="store_true", help="make rows in a thread while SQLite inserts")
+    ex.add_argument("--explain", action="store_true", help="print EXPLAIN QUERY PLAN of the app's statements")
+    ex.add_argument("--profile", metavar="QUERY", help="cProfile store.search.search for one query")
+    args = ap.parse_args(argv)
+
+    n = args.clauses
+    path = args.db or DEFAULT_DIR / f"search-{n}.db"
+    reused = prepare_path(path, args.reuse)
+
+    t = time.perf_counter()
+    documents = make_corpus(n, args.seed)
+    corpus_s = time.perf_counter() - t
+    total_chars = sum(len(title) + len(text) for d in documents for title, text in d["clauses"])
+    print(f"corpus: {n} clauses in {len(documents)} documents, {len(PROVINCES)} provinces, "
+          f"{total_chars / n:.1f} characters per clause on average, {TRADITIONAL_SHARE:.0%} traditional "
+          f"(generated in {corpus_s:.1f} s, not timed)")
+
+    # the bulk path must give the app's clause keys
+    for doc in documents[:3]:
+        _, clause_rows, _ = _rows([doc], "")
+        for row in clause_rows[:200]:
+            assert row[8] == clause_key(doc["identity"], row[7], row[5], row[6]), row
+
+    timings: dict = {"build_s": None}
+    store = Store(path)
+    if not reused:
+        store.set_meta(store.conn, "bench_corpus", json.dumps({"clauses": n, "seed": args.seed}))
+        applied = apply_experiments(store, args)
+        if applied:
+            print("experiment settings: " + "; ".join(applied))
+        gc.disable()  # the corpus is millions of objects: no collector passes while timing
+        try:
+            timings = build(store, documents, args)
+        finally:
+            gc.enable()
+        restore_after_experiments(store, args)
+        rate = n / timings["build_s"]
+        print(f"build: {timings['build_s']:.2f} s = {rate:,.0f} clauses/s (rows made {timings['prepare_s']:.2f} s"
+              f"{' waiting' if args.pipeline else ''}, inserts+commits {timings['insert_s']:.2f} s, "
+              f"checkpoint {timings['checkpoint_s']:.2f} s; {args.batch} clauses per transaction)")
+        if timings["optimize_s"] is not None:
+            print(f"fts5 optimize: {timings['optimize_s']:.2f} s (not in build_s)")
+    else:
+        print(f"reusing {path} (build not timed)")
+    store.close()
+
+    store = Store(path, create=False)
+    conn = store.conn
+    size = sizes(path, conn)
+    print(f"size: database {size['db_mb']:.1f} MB (FTS index {size['index_mb']:.1f} MB, clauses table+indexes "
+          f"{size['clauses_mb']:.1f} MB), {size['segments']} FTS5 segments")
+
+    queries = [q for group in QUERY_MIX.values() for q in group]
+    conn.execute(FLOOR_PAGE_SQL, (match_string("税"),)).fetchall()  # load the schema, first pages
+
+    app_samples, app_per_query = time_app(conn, queries, args.reps)
+    floor_samples, floor_per_query = time_floor(conn, queries, args.reps)
+
+    rg = shutil.which("rg")
+    rg_samples, rg_per_query = None, None
+    dump = Path(f"{path}.dump.txt")
+    if rg:
+        write_dump(documents, dump)
+        subprocess.run([rg, "--no-config", "-c", "-F", "税", str(dump)], stdout=subprocess.DEVNULL)  # page cache
+        rg_samples, rg_per_query = time_ripgrep(rg, dump, queries, args.reps)
+        print(f"ripgrep dump: {dump.stat().st_size / 1e6:.1f} MB")
+    else:
+        print("ripgrep: rg is not installed (Debian package ripgrep): ripgrep_p95_ms is null")
+
+    print(f"\n{'query':<16} {'app p50':>8} {'app max':>8} {'floor p50':>9} {'rg p50':>8}   hits (count capped at {COUNT_CAP})")
+    for kind, group in QUERY_MIX.items():
+        for q in group:
+            app = [s[0] for s in app_per_query[q]]
+            floor = [s[0] for s in floor_per_query[q]]
+            rg_p50 = f"{ms(percentile([s[0] for s in rg_per_query[q]], 50)):>8.2f}" if rg_per_query else f"{'-':>8}"
+            rg_hits = f", rg lines {rg_per_query[q][0][1]}" if rg_per_query else ""
+            print(f"{q:<16} {ms(percentile(app, 50)):>8.2f} {ms(max(app)):>8.2f} {ms(percentile(floor, 50)):>9.2f} "
+                  f"{rg_p50}   {app_per_query[q][0][1]} ({kind}{rg_hits})")
+
+    extra_lines = []
+    for q in EXTRA_QUERIES:
+        _, per = time_app(conn, [q], args.reps)
+        times = [s[0] for s in per[q]]
+        extra_lines.append(f"  search {q!r}: p50 {ms(percentile(times, 50))} ms, max {ms(max(times))} ms, "
+                           f"hits {per[q][0][1]}")
+    for q in ["企", "社保", "降低成本"]:
+        times = []
+        for _ in range(args.reps):
+            t = time.perf_counter()
+            counts = search_store.counts_by_document(conn, q)
+            times.append(time.perf_counter() - t)
+        extra_lines.append(f"  counts_by_document {q!r} (the filter's second, uncapped pass): "
+                           f"p50 {ms(percentile(times, 50))} ms, max {ms(max(times))} ms, "
+                           f"{sum(counts.values())} matches in {len(counts)} documents")
+    if not args.no_fresh:
+        fresh = time_app_fresh(path, queries, max(1, args.reps // 2))
+        extra_lines.append(f"  new Store per filter (as tui/app.py's worker): p50 {ms(percentile(fresh, 50))} ms, "
+                           f"p95 {ms(percentile(fresh, 95))} ms, max {ms(max(fresh))} ms")
+    print("\nnot in the JSON:")
+    print("\n".join(extra_lines))
+
+    if args.explain:
+        for q in ["税", "降低成本", "企业 -税", "province:辽宁 税"]:
+            print(f"\nEXPLAIN {q!r}:")
+            print("\n".join(explain(conn, q)))
+    if args.profile:
+        print(f"\ncProfile of 20 × search({args.profile!r}):")
+        print(profile(conn, args.profile))
+    store.close()
+
+    result = {
+        "clauses": n,
+        "queries": len(app_samples),
+        "p50_ms": ms(percentile(app_samples, 50)),
+        "p95_ms": ms(percentile(app_samples, 95)),
+        "max_ms": ms(max(app_samples)),
+        "fts_floor_p95_ms": ms(percentile(floor_samples, 95)),
+        "ripgrep_p95_ms": ms(percentile(rg_samples, 95)) if rg_samples else None,
+        "index_mb": round(size["index_mb"], 1),
+        "build_s": round(timings["build_s"], 2) if timings["build_s"] is not None else None,
+    }
+    targets = []
+    if result["p95_ms"] is not None:
+        targets.append(f"p95 ≤ 50 ms: {'yes' if result['p95_ms'] <= 50 else 'NO'}")
+        targets.append(f"p95 ≤ 3× floor ({3 * result['fts_floor_p95_ms']:.1f} ms): "
+                       f"{'yes' if result['p95_ms'] <= 3 * result['fts_floor_p95_ms'] else 'NO'}")
+        if result["ripgrep_p95_ms"] is not None:
+            targets.append(f"p95 below ripgrep's: {'yes' if result['p95_ms'] < result['ripgrep_p95_ms'] else 'NO'}")
+        if result["build_s"]:
+            rate = n / result["build_s"]
+            targets.append(f"build ≥ 50,000 clauses/s: {'yes' if rate >= 50000 else 'NO'} ({rate:,.0f})")
+    print(f"\nqueries: {len(queries)} × {args.reps} reps; targets (stated for N = 1,000,000): " + "; ".join(targets))
+
+    if not args.keep:
+        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), dump):
+            if p.exists():
+                p.unlink()
+    else:
+        print(f"kept {path}" + (f" and {dump}" if dump.exists() else ""))
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
