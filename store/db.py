@@ -234,6 +234,7 @@ class Store:
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
+            self._check_index()
         except sqlite3.DatabaseError as exc:
             raise DatabaseError(f"{self.path}: not a policy-review database ({exc})") from None
         self.db = sqlite_utils.Database(self.conn)
@@ -285,6 +286,19 @@ class Store:
                 conn.execute("INSERT INTO meta VALUES ('index_version', ?)", (index_version(),))
                 conn.execute("INSERT INTO meta VALUES ('created_at', ?)", (now(),))
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _check_index(self) -> None:
+        """Rebuild the search index if it was made with another tokenisation (a new OpenCC
+        or Python Unicode version): its rows could not be deleted correctly otherwise."""
+        current = index_version()
+        if self.get_meta("index_version") == current:
+            return
+        from store import index
+
+        with self.transaction() as conn:
+            if self.get_meta("index_version") != current:  # another process may have done it
+                index.rebuild(conn)
+                self.set_meta(conn, "index_version", current)
 
     @staticmethod
     def _seed_places(conn: sqlite3.Connection) -> None:

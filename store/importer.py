@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from store import annotations, regions
+from store import annotations, index, regions
 from store.db import MAX_CLAUSES_PER_DOCUMENT, Store, now, sort_key
 from store.errors import InputError, PolicyReviewError
 from store.model import Node, ParsedDocument, ParsedFile
-from store.normalize import fold, spaced
+from store.normalize import fold
 from store.parser import parse_text
 from store.textfile import MAX_BYTES, read_source
 
@@ -160,10 +160,7 @@ def _insert_document(conn: sqlite3.Connection, doc: ParsedDocument, part: int, s
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         rows,
     )
-    conn.executemany(
-        "INSERT INTO clause_index (rowid, title, text) VALUES (?, ?, ?)",
-        [(row[3], spaced(fold(row[5])), spaced(fold(row[6]))) for row in rows],
-    )
+    index.add(conn, [(row[3], row[5], row[6]) for row in rows])
     conn.execute("UPDATE documents SET clause_count = ? WHERE id = ?", (len(rows), document_id))
     return document_id, len(rows)
 
@@ -215,11 +212,8 @@ def _count_clauses(nodes: list[Node]) -> int:
 def delete_document(conn: sqlite3.Connection, document_id: int) -> None:
     """Remove a document, its sections and clauses and their index rows. Annotations stay
     (their clause_id becomes NULL) until re-attached or listed as orphans."""
-    rows = conn.execute("SELECT sort_key, title, text FROM clauses WHERE document_id = ?", (document_id,)).fetchall()
-    conn.executemany(
-        "INSERT INTO clause_index (clause_index, rowid, title, text) VALUES ('delete', ?, ?, ?)",
-        [(key, spaced(fold(title)), spaced(fold(text))) for key, title, text in rows],
-    )
+    index.remove(conn, conn.execute("SELECT sort_key, title, text FROM clauses WHERE document_id = ?",
+                                    (document_id,)).fetchall())
     conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
 
 

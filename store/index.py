@@ -1,0 +1,41 @@
+"""The clause search index (FTS5 table clause_index): adding, removing and rebuilding rows.
+
+The table is contentless, so a row can only be removed by giving the exact tokens it was
+inserted with; they are recomputed from the stored title and text with store.normalize, and
+the index is rebuilt whenever the tokenisation changes (db.index_version)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from store.normalize import fold, spaced
+
+
+def _tokens(rows: Iterable[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    return [(key, spaced(fold(title)), spaced(fold(text))) for key, title, text in rows]
+
+
+def add(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
+    """Index clauses given as (sort_key, title, text)."""
+    conn.executemany("INSERT INTO clause_index (rowid, title, text) VALUES (?, ?, ?)", _tokens(rows))
+
+
+def remove(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
+    conn.executemany("INSERT INTO clause_index (clause_index, rowid, title, text) VALUES ('delete', ?, ?, ?)",
+                     _tokens(rows))
+
+
+def rebuild(conn: sqlite3.Connection, batch: int = 20_000) -> int:
+    """Re-index every clause (inside the caller's transaction). Returns the number indexed."""
+    conn.execute("INSERT INTO clause_index (clause_index) VALUES ('delete-all')")
+    done = 0
+    last = -1
+    while True:
+        rows = conn.execute("SELECT sort_key, title, text FROM clauses WHERE sort_key > ? ORDER BY sort_key LIMIT ?",
+                            (last, batch)).fetchall()
+        if not rows:
+            return done
+        add(conn, rows)
+        done += len(rows)
+        last = rows[-1][0]
