@@ -227,6 +227,8 @@ def keywords(conn: sqlite3.Connection, clause_id: int) -> list[str]:
 def stats(store: Store) -> dict:
     conn = store.conn
     one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    tables = {table.name: table.count for table in store.db.tables
+              if table.name in ("documents", "sections", "clauses", "tags")}
     size = 0
     for suffix in ("", "-wal"):
         path = store.path.with_name(store.path.name + suffix)
@@ -237,13 +239,13 @@ def stats(store: Store) -> dict:
         "schema_version": store.schema_version(),
         "index_version": store.get_meta("index_version"),
         "provinces": one("SELECT count(DISTINCT province) FROM documents"),
-        "documents": one("SELECT count(*) FROM documents"),
+        "documents": tables["documents"],
         "sources": one("SELECT count(DISTINCT source_path) FROM documents"),
-        "sections": one("SELECT count(*) FROM sections"),
-        "clauses": one("SELECT count(*) FROM clauses"),
+        "sections": tables["sections"],
+        "clauses": tables["clauses"],
         "annotated_clauses": one("SELECT count(*) FROM annotations WHERE clause_id IS NOT NULL"),
         "orphaned_annotations": one("SELECT count(*) FROM annotations WHERE clause_id IS NULL"),
-        "tags": one("SELECT count(*) FROM tags"),
+        "tags": tables["tags"],
         "selected_clauses": one("SELECT count(*) FROM selection"),
         "clauses_without_keywords": one(
             "SELECT count(*) FROM clauses c LEFT JOIN clause_keywords k ON k.clause_id = c.id WHERE k.clause_id IS NULL"

@@ -79,6 +79,14 @@ def clean_line(raw: str) -> str:
 
 def noise_reason(line: str) -> str | None:
     """Why a cleaned line is noise, or None when it is text."""
+    if len(line) > 60:  # only a TOC entry, a rule or a breadcrumb trail can be this long
+        if line[-1].isdigit() and _DOT_LEADER_RE.search(line):
+            return "table of contents"
+        if _SEPARATOR_RE.match(line):
+            return "separator"
+        if (">" in line or "＞" in line or "»" in line or "›" in line) and _NAV_RE.match(line):
+            return "navigation"
+        return None
     if line in BOILERPLATE_LINES:
         return "boilerplate"
     if _PAGE_NUMBER_RE.match(line):
@@ -87,13 +95,12 @@ def noise_reason(line: str) -> str | None:
         return "separator"
     if _DOT_LEADER_RE.search(line):
         return "table of contents"
-    if len(line) <= 60 and _BOILERPLATE_PREFIX_RE.match(line):
+    if _BOILERPLATE_PREFIX_RE.match(line):
         return "boilerplate"
     if _SITE_NAME_RE.match(line):
         return "boilerplate"
-    if ">" in line or "＞" in line or "»" in line or "›" in line:
-        if _NAV_RE.match(line):
-            return "navigation"
+    if (">" in line or "＞" in line or "»" in line or "›" in line) and _NAV_RE.match(line):
+        return "navigation"
     return None
 
 

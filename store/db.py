@@ -14,10 +14,9 @@ import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from importlib import metadata as package_metadata
 from pathlib import Path
-
-import sqlite_utils
 
 from store import regions
 from store.errors import PolicyReviewError
@@ -183,6 +182,7 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path("policy-review", appauthor=False) / "policy-review.db"
 
 
+@lru_cache(maxsize=1)
 def index_version() -> str:
     try:
         opencc_version = package_metadata.version("opencc")
@@ -237,7 +237,14 @@ class Store:
             self._check_index()
         except sqlite3.DatabaseError as exc:
             raise DatabaseError(f"{self.path}: not a policy-review database ({exc})") from None
-        self.db = sqlite_utils.Database(self.conn)
+
+    @property
+    def db(self):
+        """The same connection as a sqlite_utils.Database, for table-level conveniences.
+        Imported on first use: sqlite-utils pulls in click and pluggy (about 140 ms)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # -- lifecycle
 

@@ -75,13 +75,15 @@ def import_file(store: Store, path: Path, province: str | None = None, max_bytes
     """Import one file; never raises for bad input: the result says why it was refused."""
     source = str(path.resolve())
     try:
+        place = _place(province) if province is not None else None  # before anything is read
         raw, text, encoding = read_source(path, max_bytes)
         sha = hashlib.sha256(raw).hexdigest()
         same = store.conn.execute(
-            "SELECT source_path, province FROM documents WHERE source_sha256 = ? ORDER BY source_path = ? DESC LIMIT 1",
+            "SELECT source_path, province, region FROM documents WHERE source_sha256 = ? "
+            "ORDER BY source_path = ? DESC LIMIT 1",
             (sha, source),
         ).fetchone()
-        if same and (province is None or _place(province).province == same[1]):
+        if same and (place is None or (place.province, place.region) == (same[1], same[2])):
             where = "" if same[0] == source else f" (same content as {same[0]})"
             return ImportResult(str(path), "unchanged", f"unchanged{where}")
         parsed = parse_text(text, file=str(path), encoding=encoding, province=province)
@@ -130,8 +132,9 @@ def document_identity(doc: ParsedDocument, main_title: str) -> str:
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
 
 
-def clause_key(identity: str, path: str, title: str, text: str) -> str:
-    digest = hashlib.sha1(fold(title + text).encode("utf-8")).hexdigest()[:8]
+def clause_key(identity: str, path: str, folded_title: str, folded_text: str) -> str:
+    """document identity / clause path / hash of the folded title and text."""
+    digest = hashlib.sha1(f"{folded_title}\n{folded_text}".encode("utf-8")).hexdigest()[:8]
     return f"{identity}/{path}/{digest}"
 
 
@@ -148,26 +151,28 @@ def _insert_document(conn: sqlite3.Connection, doc: ParsedDocument, part: int, s
     )
     document_id = cursor.lastrowid
     clauses: list[tuple] = []
-    _flatten(conn, document_id, doc.nodes, None, "", 1, clauses, identity, itertools.count())
+    _flatten(conn, document_id, doc.nodes, None, "", 1, clauses, itertools.count())
     if len(clauses) > MAX_CLAUSES_PER_DOCUMENT:
         raise InputError(f"too many clauses in one document ({len(clauses)})")
-    rows = [
-        (document_id, section_id, ordinal, sort_key(province, document_id, ordinal), label, title, text, path, key, line)
-        for ordinal, (section_id, label, title, text, path, key, line) in enumerate(clauses)
-    ]
+    rows, folded = [], []
+    for ordinal, (section_id, label, title, text, path, line) in enumerate(clauses):
+        key = sort_key(province, document_id, ordinal)
+        folded_title, folded_text = fold(title), fold(text)
+        rows.append((document_id, section_id, ordinal, key, label, title, text, path,
+                     clause_key(identity, path, folded_title, folded_text), line))
+        folded.append((key, folded_title, folded_text))
     conn.executemany(
         """INSERT INTO clauses (document_id, section_id, ordinal, sort_key, label, title, text, path, key, line)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         rows,
     )
-    index.add(conn, [(row[3], row[5], row[6]) for row in rows])
+    index.add_folded(conn, folded)
     conn.execute("UPDATE documents SET clause_count = ? WHERE id = ?", (len(rows), document_id))
     return document_id, len(rows)
 
 
 def _flatten(conn: sqlite3.Connection, document_id: int, nodes: list[Node], parent_id: int | None,
-             parent_path: str, depth: int, clauses: list[tuple], identity: str,
-             section_ordinals: Iterator[int]) -> None:
+             parent_path: str, depth: int, clauses: list[tuple], section_ordinals: Iterator[int]) -> None:
     """Sections get rows as they are met (their clause range filled in afterwards); leaves
     become clauses in reading order."""
     paragraph = 0
@@ -183,8 +188,7 @@ def _flatten(conn: sqlite3.Connection, document_id: int, nodes: list[Node], pare
                  node.line),
             )
             section_id = cursor.lastrowid
-            _flatten(conn, document_id, node.children, section_id, path, depth + 1, clauses, identity,
-                     section_ordinals)
+            _flatten(conn, document_id, node.children, section_id, path, depth + 1, clauses, section_ordinals)
             conn.execute("UPDATE sections SET last_clause = ? WHERE id = ?", (len(clauses) - 1, section_id))
         else:
             if node.label or node.title:
@@ -192,8 +196,7 @@ def _flatten(conn: sqlite3.Connection, document_id: int, nodes: list[Node], pare
             else:
                 paragraph += 1
                 path = _unique(f"{parent_path}¶{paragraph}", used)
-            key = clause_key(identity, path, node.title, node.text)
-            clauses.append((parent_id, node.label, node.title, node.text, path, key, node.line))
+            clauses.append((parent_id, node.label, node.title, node.text, path, node.line))
 
 
 def _unique(path: str, used: set[str]) -> str:

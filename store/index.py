@@ -21,6 +21,13 @@ def add(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
     conn.executemany("INSERT INTO clause_index (rowid, title, text) VALUES (?, ?, ?)", _tokens(rows))
 
 
+def add_folded(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
+    """Index clauses whose title and text were folded already (the importer needs the folded
+    forms for the clause keys too)."""
+    conn.executemany("INSERT INTO clause_index (rowid, title, text) VALUES (?, ?, ?)",
+                     [(key, spaced(title), spaced(text)) for key, title, text in rows])
+
+
 def remove(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
     conn.executemany("INSERT INTO clause_index (clause_index, rowid, title, text) VALUES ('delete', ?, ?, ?)",
                      _tokens(rows))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 _DROPPED_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Cs"}
@@ -67,6 +68,8 @@ def to_simplified(text: str) -> str:
     converted = _opencc().convert(text)
     if len(converted) != len(text):
         return text.translate(table)
+    if converted == text.translate(table):  # the usual case: nothing beyond the character table
+        return converted
     # Accept a phrase-level rewrite only for characters that are traditional on their own:
     # 破坏土地 next to a traditional word must not become 破坯土地.
     return "".join(
@@ -80,13 +83,12 @@ def fold(text: str) -> str:
     return to_simplified(text.translate(_FOLD))
 
 
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+def fold_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """fold(text) and, for each of its characters, the index of the original character."""
-    offsets = []
-    for index, ch in enumerate(text):
-        if _FOLD[ord(ch)] is not None:
-            offsets.append(index)
     folded = fold(text)
+    if len(folded) == len(text):  # nothing dropped: positions are the same
+        return folded, range(len(text))
+    offsets = [index for index, ch in enumerate(text) if _FOLD[ord(ch)] is not None]
     if len(folded) != len(offsets):  # cannot happen: fold never changes lengths per char
         raise AssertionError("fold changed the length of the text")
     return folded, offsets

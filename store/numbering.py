@@ -105,19 +105,39 @@ KEYWORD_HEADINGS = {
 
 def keyword_heading(text: str) -> str | None:
     """前言, 总则 … alone on a line (spaces inside allowed: 前　言)."""
-    compact = re.sub(r"[\s\u3000]+", "", text)
-    return KEYWORD_HEADINGS.get(compact) and compact
+    compact = "".join(text.split())
+    return compact if compact in KEYWORD_HEADINGS else None
+
+
+def _patterns_for(first: str) -> list[tuple[str, re.Pattern[str]]]:
+    """Only the patterns that can match a line starting with this character."""
+    if first == "第":
+        return _BY_START["第"]
+    if first in "（(":
+        return _BY_START["("]
+    if first in "0123456789０１２３４５６７８９":
+        return _BY_START["0"]
+    if first in CN_NUMERAL:
+        return _BY_START["一"]
+    if first in _CIRCLED or first in _PAREN_DIGITS:
+        return _BY_START["①"]
+    return []
+
+
+_BY_START = {
+    "第": [p for p in _PATTERNS if p[0] == "chapter"],
+    "(": [p for p in _PATTERNS if p[0] in ("cn_paren", "arabic_paren")],
+    "0": [p for p in _PATTERNS if p[0] in ("decimal", "arabic_dot", "arabic_dun", "arabic_half_paren", "arabic_space")],
+    "一": [p for p in _PATTERNS if p[0] == "cn"],
+    "①": [p for p in _PATTERNS if p[0] in ("circled", "paren_digit")],
+}
 
 
 def match(text: str) -> Candidate | None:
     """Recognise the numbering at the start of a line (already stripped)."""
     if not text:
         return None
-    first = text[0]
-    if first not in "第（(0123456789０１２３４５６７８９" and first not in CN_NUMERAL \
-            and first not in _CIRCLED and first not in _PAREN_DIGITS:
-        return None
-    for style, pattern in _PATTERNS:
+    for style, pattern in _patterns_for(text[0]):
         m = pattern.match(text)
         if not m:
             continue
@@ -126,9 +146,8 @@ def match(text: str) -> Candidate | None:
             number = to_int(cm.group(1))
             if number is None:
                 continue
-            label = re.sub(r"\s+", "", m.group(1))
-            rest = text[m.end():].lstrip(" \t\u3000\xa0:：").rstrip(" \t\u3000\xa0")
-            return Candidate(f"chapter:{cm.group(2)}", number, label, rest)
+            label = _SPACES_RE.sub("", m.group(1))
+            return Candidate(f"chapter:{cm.group(2)}", number, label, text[m.end():].strip(" \t\u3000\xa0:："))
         token = m.group(1)
         if style == "decimal":
             parts = tuple(int(p.translate(_FULLWIDTH_DIGITS)) for p in re.split(r"[.．]", token))
@@ -140,6 +159,9 @@ def match(text: str) -> Candidate | None:
             number = to_int(token)
         if number is None or number == 0:
             continue
-        label = re.sub(r"[ \t\u3000\xa0]+", "", m.group(0))
+        label = _SPACES_RE.sub("", m.group(0))
         return Candidate(style, number, label, text[m.end():].strip())
     return None
+
+
+_SPACES_RE = re.compile(r"[ \t\u3000\xa0]+")

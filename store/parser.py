@@ -209,19 +209,20 @@ def _continues(prev: Para, text: str, indented: bool, wrap_width: int | None,
     last = prev.text[-1]
     if last in TERMINAL or last in "：:":
         return False
-    if _is_metadata_line(text) or _is_metadata_line(prev.text):
-        return False
-    candidate = numbering.match(text)
     if wrap_width:
-        full = _cell_width(prev.last_line) >= 0.85 * wrap_width
-        if not full or prev.text.endswith(tuple(DOC_TYPE_SUFFIXES)):
+        # A PDF copy: a full line that does not end a sentence goes on on the next line.
+        if _cell_width(prev.last_line) < 0.85 * wrap_width or prev.text.endswith(DOC_TYPE_SUFFIXES):
             return False
-        return not (candidate and candidate.style in ("chapter:章", "chapter:节", "chapter:条", "cn", "cn_paren"))
-    # Web copies: one line per paragraph, indented; a line that is not indented and follows a
-    # sentence cut in the middle is the rest of that sentence.
-    if indented_style and not indented and not after_blank and prev.indented and not candidate:
-        return len(prev.text) >= 20
-    return False
+        candidate = numbering.match(text)
+        if candidate and candidate.style in ("chapter:章", "chapter:节", "chapter:条", "cn", "cn_paren"):
+            return False
+    elif not (indented_style and not indented and not after_blank and prev.indented and len(prev.text) >= 20):
+        # Web copies: one line per paragraph, indented; only a line that is not indented and
+        # follows a sentence cut in the middle is the rest of that sentence.
+        return False
+    elif numbering.match(text):
+        return False
+    return not (_is_metadata_line(text) or _is_metadata_line(prev.text))
 
 
 # --------------------------------------------------------------------------- units
@@ -457,12 +458,19 @@ def _build_document(unit: _Unit, dropped: list[DroppedLine]) -> ParsedDocument:
     return doc
 
 
+_QUOTE_SPACE_RE = re.compile(r"\s+(?=[“”\"《》（）])|(?<=[“”\"《》（）])\s+")
+
+
 def clean_title(title: str) -> str:
     """Spaces that web pages leave around quotes and brackets (“僵尸企业 ” → “僵尸企业”) and
     that typesetting puts inside short headings (总　　则 → 总则)."""
-    title = re.sub(r"\s+(?=[“”\"《》（）])|(?<=[“”\"《》（）])\s+", "", title.strip())
-    compact = re.sub(r"\s+", "", title)
-    return compact if len(compact) <= 4 else title
+    title = title.strip()
+    if " " in title or "\u3000" in title or "\t" in title:
+        title = _QUOTE_SPACE_RE.sub("", title)
+        compact = "".join(title.split())
+        if len(compact) <= 4:
+            return compact
+    return title
 
 
 def _extract_metadata(doc: ParsedDocument, paras: list[Para], dropped: list[DroppedLine]) -> list[Para]:
@@ -474,6 +482,10 @@ def _extract_metadata(doc: ParsedDocument, paras: list[Para], dropped: list[Drop
         para = paras[index]
         text = para.text
         reason = None
+        if para.role == "body" and seen_body and _plainly_body(text):
+            body.append(para)
+            index += 1
+            continue
         if para.role == "attachment_list":
             body.append(para)
             seen_body = True
@@ -528,6 +540,12 @@ def _extract_metadata(doc: ParsedDocument, paras: list[Para], dropped: list[Drop
             seen_body = True
         index += 1
     return body
+
+
+def _plainly_body(text: str) -> bool:
+    """A long paragraph that none of the header or footer patterns can match (they are all
+    short, or start with 抄送/（, or end with a colon or 印发): skip the checks."""
+    return len(text) > 60 and not text.startswith(("抄", "（", "(")) and not text.endswith(("：", ":", "印发"))
 
 
 def _is_header_follower(text: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from store.errors import InputError
@@ -60,9 +61,11 @@ def _text_ratio(text: str) -> float:
     return good / len(text)
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _control_ratio(text: str) -> float:
-    bad = sum(1 for ch in text if ord(ch) < 0x20 and ch not in "\n\r\t\f")
-    return bad / max(1, len(text))
+    return len(_CONTROL_RE.findall(text)) / max(1, len(text))
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -128,6 +128,8 @@ class PolicyReviewApp(App):
         self.query: search_store.Query | None = None
         self.filter_text = ""
         self.generation = 0
+        self.shown_generation = 0  # the filter whose first results the panes show
+        self.counted_generation = 0  # the filter whose counts are all in
         self.doc_counts: dict[int, int] | None = None
         self.total_label = ""
         self.filter_error = ""
@@ -460,7 +462,8 @@ class PolicyReviewApp(App):
                 document = browse.document(conn, open_doc)
                 if document:
                     open_keys = search_store.matching_keys(conn, query, document.key_range)
-            self.post_message(FilterResults(generation, query, total, capped, None, open_doc, open_keys, False))
+            if capped:  # many matches: show the open document first, count the rest after
+                self.post_message(FilterResults(generation, query, total, capped, None, open_doc, open_keys, False))
             if worker.is_cancelled:
                 return
             counts = search_store.counts_by_document(conn, query)
@@ -493,9 +496,11 @@ class PolicyReviewApp(App):
                 self.sections.set_matches(self.sections.match_counts, message.open_keys)
                 self._show_clauses()
             self._update_status()
+            self.shown_generation = message.generation
             return
         self.doc_counts = message.doc_counts
         self._set_filter(message.query, message.doc_counts)
+        self.shown_generation = self.counted_generation = message.generation
 
     def _suggest(self, generation: int, query: search_store.Query) -> None:
         """jieba's segmentation of a phrase that found nothing, computed in a helper process

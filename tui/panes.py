@@ -77,6 +77,7 @@ class LinePane(Widget, can_focus=True):
         self.skip = 0  # lines of the top item scrolled away: reading a clause taller than the pane
         self._lines_cache: OrderedDict[tuple, list[StyledLine]] = OrderedDict()
         self._frame: list[tuple[int, StyledLine]] | None = None
+        self._styles: tuple[Style, Style] | None = None  # (base, cursor) for the current frame
 
     # -- to implement
 
@@ -227,9 +228,12 @@ class LinePane(Widget, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self._width()
-        base = self.rich_style
         if self._frame is None:
             self._frame = self._build_frame()
+            base = self.rich_style  # computed from the DOM: once per frame, not per line
+            cursor = base + self.style_of("pane--cursor" if self.has_focus else "pane--cursor-blurred")
+            self._styles = (base, cursor)
+        base, cursor_style = self._styles
         if not self.item_count():
             message = self.empty_message() if y == 1 else ""
             return StyledLine(" " + message if message else "", [(0, len(message) + 1, self.style_of("pane--dim"))]
@@ -237,10 +241,7 @@ class LinePane(Widget, can_focus=True):
         if y >= len(self._frame):
             return Strip.blank(width, base)
         index, line = self._frame[y]
-        style = base
-        if index == self.cursor:
-            style = base + self.style_of("pane--cursor" if self.has_focus else "pane--cursor-blurred")
-        return line.to_strip(style, width).apply_meta({"item": index})
+        return line.to_strip(cursor_style if index == self.cursor else base, width).apply_meta({"item": index})
 
     # -- mouse
 
