@@ -16,7 +16,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from store import annotations, browse, selection
@@ -147,7 +147,9 @@ class PolicyReviewApp(App):
             yield ClausesPane(id="clauses")
         yield Static(id="detail", markup=False)
         yield Input(id="filter-input", placeholder="filter: 税 社保 | 公积金 -住房 province:辽宁 tag:重点 status:flagged")
-        yield Static(id="status", markup=False)
+        with Horizontal(id="status-bar"):
+            yield Static(id="status", markup=False)
+            yield ProgressBar(id="progress", show_eta=False)
         yield Footer()
 
     @property
@@ -180,6 +182,7 @@ class PolicyReviewApp(App):
         self.clauses.highlight = search_store.highlight
         self.clauses.selected = selection.selected_ids(self.store.conn)
         self.filter_input.display = False
+        self.query_one("#progress", ProgressBar).display = False
         self._restore_position()
         self.set_interval(2.0, self._poll_changes)
 
@@ -249,6 +252,9 @@ class PolicyReviewApp(App):
     def _show_place(self, document_id: int | None = None) -> None:
         place = self.places.current()
         documents = browse.documents(self.store.conn, place.province, place.region) if place else []
+        if self.doc_counts is not None and not self.doc_counts.get(document_id or -1):
+            # While filtering, open a document that has matches rather than one that has none.
+            document_id = next((d.id for d in documents if self.doc_counts.get(d.id)), document_id)
         self.sections.match_counts = self.doc_counts
         self.sections.set_documents(documents, document_id)
         self._refresh_open_matches()
@@ -831,10 +837,14 @@ class PolicyReviewApp(App):
 
     @on(ImportProgress)
     def _import_progress(self, message: ImportProgress) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.display = True
+        bar.update(total=message.total, progress=message.done)
         self.say(f"importing {message.done}/{message.total}: {message.line}")
 
     @on(ImportFinished)
     def _import_finished(self, message: ImportFinished) -> None:
+        self.query_one("#progress", ProgressBar).display = False
         self.refresh_everything()
         self._data_version = self._read_data_version()
         self.say(f"import finished: {message.summary}" + ("  (see `policy-review import` for reasons)"

@@ -17,6 +17,7 @@ from rich.text import Text
 from store import annotations, browse
 from store.db import Store, default_db_path
 from store.errors import NotFoundError, PolicyReviewError
+from tui.colors import safe_color
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -366,7 +367,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
     action = args.tags_command
     if action == "list":
         for name, color, count in annotations.list_tags(store.conn):
-            line = Text(name, style=_safe_color(color))
+            line = Text(name, style=safe_color(color))
             line.append(f"  {count}", style="dim")
             out.print(line)
     elif action == "rename":
@@ -388,19 +389,6 @@ def cmd_tags(args: argparse.Namespace) -> int:
     elif action == "color":
         annotations.set_tag_color(store, args.name, args.color or None)
     return EXIT_OK
-
-
-def _safe_color(color: str | None) -> str | None:
-    """A tag color is user data too: use it only if rich understands it."""
-    if not color:
-        return None
-    from rich.color import Color, ColorParseError
-
-    try:
-        Color.parse(color)
-    except ColorParseError:
-        return None
-    return color
 
 
 def cmd_annotations(args: argparse.Namespace) -> int:

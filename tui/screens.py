@@ -22,6 +22,7 @@ from store import annotations, browse
 from store import export as export_store
 from store.db import Store
 from store.errors import PolicyReviewError
+from tui.colors import safe_color
 from tui.render import plain
 
 QUERY_HELP = """\
@@ -258,7 +259,7 @@ class TagsScreen(Dialog):
         option_list.clear_options()
         tags = annotations.list_tags(self.store.conn)
         for name, color, count in tags:
-            prompt = Text(f"#{name}", style=_safe_color(color) or "")
+            prompt = Text(f"#{name}", style=safe_color(color) or "")
             prompt.append(f"  {count} clause{'s' * (count != 1)}", style="dim")
             option_list.add_option(Option(prompt, id=name))
         if not tags:
@@ -317,25 +318,13 @@ class TagsScreen(Dialog):
         def done(color: str | None) -> None:
             if color is None:
                 return
-            if color.strip() and _safe_color(color.strip()) is None:
+            if color.strip() and safe_color(color.strip()) is None:
                 self.notify(f"not a color: {color}", severity="error", markup=False)
                 return
             annotations.set_tag_color(self.store, tag, color.strip() or None)
             self._load(tag)
 
         self.app.push_screen(PromptDialog(f"Color of #{tag} (red, green, #ff8800; empty clears)"), done)
-
-
-def _safe_color(color: str | None) -> str | None:
-    if not color:
-        return None
-    from rich.color import Color, ColorParseError
-
-    try:
-        Color.parse(color)
-    except ColorParseError:
-        return None
-    return color
 
 
 # --------------------------------------------------------------------------- orphans
