@@ -147,7 +147,9 @@ def match(text: str) -> Candidate | None:
             if number is None:
                 continue
             label = _SPACES_RE.sub("", m.group(1))
-            return Candidate(f"chapter:{cm.group(2)}", number, label, text[m.end():].strip(" \t\u3000\xa0:："))
+            # 第一章：总则 loses its colon; 第四条 …下列条件： keeps the one that ends its text.
+            rest = text[m.end():].lstrip(" \t\u3000\xa0:：").rstrip(" \t\u3000\xa0")
+            return Candidate(f"chapter:{cm.group(2)}", number, label, rest)
         token = m.group(1)
         if style == "decimal":
             parts = tuple(int(p.translate(_FULLWIDTH_DIGITS)) for p in re.split(r"[.．]", token))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from store import cleanup, metadata, numbering, regions
+from store.errors import InputError
 from store.model import DroppedLine, Node, ParsedDocument, ParsedFile
 from store.normalize import fold
 from store.textfile import MAX_BYTES, read_source
@@ -70,12 +71,18 @@ class _Unit:
 
 
 def parse_file(path: Path, province: str | None = None, max_bytes: int = MAX_BYTES) -> ParsedFile:
-    """Read, decode and parse a file. Raises store.errors.InputError for what is not text."""
-    _raw, text, encoding = read_source(path, max_bytes)
+    """Read, decode and parse a file. Raises store.errors.InputError for what is not text,
+    its message naming the file."""
+    try:
+        _raw, text, encoding = read_source(Path(path), max_bytes)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
     return parse_text(text, file=str(path), encoding=encoding, province=province)
 
 
 def parse_text(text: str, file: str = "", encoding: str = "utf-8", province: str | None = None) -> ParsedFile:
+    if province and regions.place_from_name(province) is None:
+        raise InputError(f"unknown province {province!r}: use a name such as 辽宁, 辽宁省, 忻州 or 全国")
     dropped: list[DroppedLine] = []
     lines = _clean_lines(text, dropped)
     paras = _assemble_paragraphs(lines)
@@ -209,6 +216,10 @@ def _continues(prev: Para, text: str, indented: bool, wrap_width: int | None,
     last = prev.text[-1]
     if last in TERMINAL or last in "：:":
         return False
+    if last in "，,、" and not after_blank and not numbering.match(text):
+        # A line ending with a comma stops in the middle of a sentence, in any kind of copy:
+        # 主送 broken over two lines (…各直属机构， / 各大企业，各高等院校：).
+        return not (_is_metadata_line(text) or _is_metadata_line(prev.text))
     if wrap_width:
         # A PDF copy: a full line that does not end a sentence goes on on the next line.
         if _cell_width(prev.last_line) < 0.85 * wrap_width or prev.text.endswith(DOC_TYPE_SUFFIXES):
@@ -261,10 +272,14 @@ def _attachment_starts(paras: list[Para]) -> list[tuple[int, str, str]]:
     for pos, (index, label, colon, rest) in enumerate(markers):
         later = markers[pos + 1:]
         next_text = paras[index + 1].text if index + 1 < len(paras) else ""
+        body = paras[index + 1:later[0][0] if later else len(paras)]
         listed = (
             any(m[1] == label or (rest and fold(m[3]) == fold(rest)) for m in later)
             or (colon and label in ("附件", "附表", "附录") and _LIST_ITEM_RE.match(next_text or ""))
             or bool(_LIST_ITEM_RE.match(rest))
+            # 附件：X followed by nothing but the signature is the note of the attachments
+            # (附件说明) above it; the attachment itself was not copied.
+            or colon and all(_is_metadata_line(p.text) or metadata.PRINTED_RE.match(p.text) for p in body)
         )
         if listed:
             _mark_attachment_list(paras, index)
@@ -331,7 +346,12 @@ def _find_title(paras: list[Para], ref_index: int, key: str, ref_text: str, ref_
                 break
             joined += piece
             folded = fold(joined)
-            if folded == key:
+            if _same_title(folded, key):
+                # （2021—2025年） on the line under the title belongs to it even when the
+                # notice quotes the title without it.
+                if start + span < len(paras) and _PERIOD_NOTE_RE.match(paras[start + span].text) \
+                        and not _TRAILING_NOTE_RE.search(folded):
+                    span += 1
                 return start, span, None
             if not key.startswith(folded):
                 break
@@ -341,6 +361,17 @@ def _find_title(paras: list[Para], ref_index: int, key: str, ref_text: str, ref_
     return None
 
 
+_PERIOD_NOTE_RE = re.compile(r"^[（(][^（）()]{0,16}(?:年|试行|暂行|修订|征求意见稿)[^（）()]{0,4}[)）]$")
+"""（2021—2025年）, （试行）: a note that ends a document title."""
+_TRAILING_NOTE_RE = re.compile(r"\([^()]{1,20}\)$")
+
+
+def _same_title(folded: str, key: str) -> bool:
+    """Whether a folded title is the quoted one, allowing the period or status note that a
+    notice often leaves out of its quotation: 《X规划》 for X规划（2021—2025年）."""
+    return folded == key or _TRAILING_NOTE_RE.sub("", folded) == key or folded == _TRAILING_NOTE_RE.sub("", key)
+
+
 def _glued_title(text: str, key: str) -> int | None:
     """The offset at which `text` ends with the title after a finished sentence (甘肃 sample:
     …认真贯彻落实。甘肃省工业领域去产能去库存降成本实施方案)."""
@@ -348,7 +379,7 @@ def _glued_title(text: str, key: str) -> int | None:
     for cut in range(len(stripped) - 1, -1, -1):
         if stripped[cut] in TERMINAL:
             tail = stripped[cut + 1:]
-            if tail and fold(tail) == key:
+            if tail and _same_title(fold(tail), key):
                 return cut + 1
             return None
     return None
@@ -397,6 +428,8 @@ def _title_lines(paras: list[Para], index: int) -> tuple[str, int]:
             break
         joined += piece
         if joined.endswith(DOC_TYPE_SUFFIXES):
+            if end + 1 < len(paras) and _PERIOD_NOTE_RE.match(paras[end + 1].text):
+                return joined + paras[end + 1].text, end + 2  # …规划 / （2021—2025年）
             return joined, end + 1
     return paras[index].text, index + 1
 
@@ -529,7 +562,14 @@ def _extract_metadata(doc: ParsedDocument, paras: list[Para], dropped: list[Drop
             para.role == "header" or not seen_body and index + 1 < len(paras) and _is_header_follower(paras[index + 1].text)
             or _next_is_date(paras, index)
         ):
-            doc.issuer = doc.issuer or text.replace(" ", "").replace("\u3000", "")
+            # Joint issuers (联合发文) sign one under the other above the date.
+            names = [text]
+            while _next_is_date(paras, index) and not metadata.DATE_LINE_RE.match(paras[index + 1].text):
+                dropped.append(DroppedLine(para.line, text, "issuer"))
+                index += 1
+                para, text = paras[index], paras[index].text
+                names.append(text)
+            doc.issuer = doc.issuer or "、".join(name.replace(" ", "").replace("\u3000", "") for name in names)
             reason = "issuer"
         if reason:
             dropped.append(DroppedLine(para.line, text, reason))
@@ -554,7 +594,11 @@ def _is_header_follower(text: str) -> bool:
 
 
 def _next_is_date(paras: list[Para], index: int) -> bool:
-    return index + 1 < len(paras) and bool(metadata.DATE_LINE_RE.match(paras[index + 1].text))
+    """Whether a date line follows, directly or after the names of joint issuers."""
+    following = index + 1
+    while following < len(paras) and following - index <= 6 and metadata.is_org_line(paras[following].text):
+        following += 1
+    return following < len(paras) and bool(metadata.DATE_LINE_RE.match(paras[following].text))
 
 
 def _is_signature_position(paras: list[Para], index: int) -> bool:

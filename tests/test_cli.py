@@ -1,0 +1,323 @@
+"""The `policy-review` command run as a user runs it: a real process, its output and exit code.
+
+Every run gets HOME, the XDG folders, POLICY_REVIEW_DB and POLICY_REVIEW_CONFIG pointing into a
+temporary folder, so the user's real database and config are never touched."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sample_db import SAMPLE_DIR, sample_files
+from store.model import Node
+from store.normalize import fold
+from store.parser import parse_file
+
+SCRIPT = Path(sys.executable).with_name("policy-review")
+COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "tui.cli"]
+XINZHOU = SAMPLE_DIR / "xinzhou-business-environment-2021.txt"
+
+
+def isolated_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_REVIEW")}
+    env.update({
+        "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_CACHE_HOME": str(home / "cache"), "POLICY_REVIEW_DB": str(home / "default.db"),
+        "POLICY_REVIEW_CONFIG": str(home / "config.toml"), "POLICY_REVIEW_USER": "测试员",
+        "COLUMNS": "200",
+    })
+    return env
+
+
+def run(home: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    result = subprocess.run([*COMMAND, *args], capture_output=True, text=True, env=env or isolated_env(home),
+                            timeout=120, cwd=home)
+    # No command ever shows a traceback, whatever it is given.
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    return result
+
+
+def one_line_error(result: subprocess.CompletedProcess, starts: str) -> None:
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"policy-review: error: {starts}"), lines[0]
+
+
+def leaves(nodes: list[Node]) -> int:
+    return sum(leaves(n.children) if n.children else 1 for n in nodes)
+
+
+def clause_count(path: Path) -> int:
+    return sum(leaves(doc.nodes) for doc in parse_file(path).documents)
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("cli-home")
+
+
+@pytest.fixture(scope="module")
+def db(home) -> Path:
+    """A database with the samples imported through the command line; read-only afterwards."""
+    path = home / "samples.db"
+    result = run(home, "import", "--db", str(path), "--no-keywords", *map(str, sample_files()))
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+# --------------------------------------------------------------------------- import
+
+
+def test_import_prints_one_line_per_file_and_a_summary(tmp_path):
+    paths = sample_files()
+    result = run(tmp_path, "import", "--db", str(tmp_path / "r.db"), "--no-keywords", *map(str, paths))
+    assert result.returncode == 0
+    expected = []
+    for path in paths:
+        documents = len(parse_file(path).documents)
+        expected.append(f"{path}: imported {clause_count(path)} clauses in {documents} documents")
+    assert result.stdout.splitlines() == expected
+    assert result.stderr.splitlines() == [f"{len(paths)} files: {len(paths)} imported"]
+
+    again = run(tmp_path, "import", "--db", str(tmp_path / "r.db"), "--no-keywords", *map(str, paths))
+    assert again.returncode == 0
+    assert again.stdout.splitlines() == [f"{path}: unchanged" for path in paths]
+    assert again.stderr.splitlines() == [f"{len(paths)} files: {len(paths)} unchanged"]
+
+
+def test_import_refused_file_exits_1_and_the_others_are_imported(tmp_path):
+    picture = tmp_path / "scan.txt"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    missing = tmp_path / "missing.txt"
+    db = tmp_path / "r.db"
+    result = run(tmp_path, "import", "--db", str(db), "--no-keywords", str(picture), str(XINZHOU), str(missing))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [f"{XINZHOU}: imported {clause_count(XINZHOU)} clauses in 2 documents"]
+    assert result.stderr.splitlines() == [
+        f"{picture}: refused: not a text file: a PNG image",
+        f"{missing}: refused: no such file or folder",
+        "3 files: 1 imported, 2 refused",
+    ]
+    stats = json.loads(run(tmp_path, "stats", "--db", str(db), "--json").stdout)
+    assert (stats["sources"], stats["documents"], stats["clauses"]) == (1, 2, clause_count(XINZHOU))
+
+
+def test_import_json_and_keywords(tmp_path):
+    result = run(tmp_path, "import", "--db", str(tmp_path / "r.db"), "--json", str(XINZHOU))
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert data["summary"] == {"imported": 1, "replaced": 0, "unchanged": 0, "refused": 0}
+    [entry] = data["results"]
+    assert (entry["path"], entry["status"], entry["documents"], entry["clauses"]) == (
+        str(XINZHOU), "imported", 2, clause_count(XINZHOU))
+    # Keywords were extracted for every clause (no --no-keywords).
+    assert data["keywords"] == clause_count(XINZHOU)
+
+
+def test_import_unknown_province_is_a_one_line_error(tmp_path):
+    one_line_error(run(tmp_path, "import", "--db", str(tmp_path / "r.db"), "--province", "火星", str(XINZHOU)),
+                   "unknown province '火星'")
+
+
+def test_import_province_override(tmp_path):
+    db = tmp_path / "r.db"
+    assert run(tmp_path, "import", "--db", str(db), "--no-keywords", "--province", "辽宁", str(XINZHOU)).returncode == 0
+    stats = json.loads(run(tmp_path, "stats", "--db", str(db), "--json").stdout)
+    assert [(p["province"], p["region"]) for p in stats["per_province"]] == [("辽宁省", None)]
+
+
+# --------------------------------------------------------------------------- outline
+
+
+def _check_node(node: dict) -> None:
+    assert set(node) >= {"label", "title", "text", "children"}
+    for child in node["children"]:
+        _check_node(child)
+
+
+def test_outline_json_is_exactly_one_object(home):
+    result = run(home, "outline", "--json", str(XINZHOU))
+    assert result.returncode == 0 and result.stderr == ""
+    data = json.loads(result.stdout)  # the whole of stdout: one JSON document
+    assert set(data) >= {"file", "encoding", "documents"}
+    assert (data["file"], data["encoding"]) == (str(XINZHOU), "utf-8")
+    for doc in data["documents"]:
+        assert set(doc) >= {"kind", "label", "title", "doc_number", "issuer", "date", "province", "region", "nodes"}
+        for node in doc["nodes"]:
+            _check_node(node)
+    notice, main = data["documents"]
+    assert (notice["kind"], notice["title"]) == ("notice", "关于印发忻州市“十四五”“六最”营商环境建设规划的通知")
+    assert (main["kind"], main["title"], main["doc_number"], main["issuer"], main["date"]) == (
+        "main", "忻州市“十四五”“六最”营商环境建设规划", "忻政发〔2021〕21号", "忻州市人民政府", "2021-10-21")
+    assert (main["province"], main["region"]) == ("山西省", "忻州市")
+    chapters = [(n["label"], n["title"]) for n in main["nodes"] if n["label"]]
+    assert chapters == [("第一章", "规划背景"), ("第二章", "总体要求"),
+                        ("第三章", "聚焦服务市场主体 打造“六最”营商环境"), ("第四章", "构建制度支撑体系"),
+                        ("第五章", "保障措施")]
+    # The command prints what the library parses.
+    assert data == json.loads(json.dumps(parse_file(XINZHOU).to_json(), ensure_ascii=False))
+
+
+def test_outline_unknown_province_is_a_one_line_error(home):
+    one_line_error(run(home, "outline", "--province", "火星", str(XINZHOU)), "unknown province '火星'")
+
+
+def test_outline_plain_and_province_override(home):
+    result = run(home, "outline", "--province", "全国", str(XINZHOU))
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{XINZHOU} (utf-8)"
+    assert "[main] 忻州市“十四五”“六最”营商环境建设规划  忻政发〔2021〕21号 · 忻州市人民政府 · 2021-10-21 · 全国" in lines
+    assert "  第一章规划背景" in lines
+
+
+@pytest.mark.parametrize("make,starts", [
+    (lambda d: d / "missing.txt", "{path}: no such file"),
+    (lambda d: d, "{path}: is a folder, not a file"),
+    (lambda d: (d / "empty.txt", (d / "empty.txt").write_bytes(b""))[0], "{path}: empty file"),
+    (lambda d: (d / "doc.pdf", (d / "doc.pdf").write_bytes(b"%PDF-1.4\n"))[0], "{path}: not a text file: a PDF"),
+])
+def test_outline_of_a_bad_file_is_a_one_line_error(tmp_path, make, starts):
+    path = make(tmp_path)
+    one_line_error(run(tmp_path, "outline", "--json", str(path)), starts.format(path=path))
+
+
+# --------------------------------------------------------------------------- stats, show
+
+
+def test_stats_json(home, db):
+    result = run(home, "stats", "--db", str(db), "--json")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    parses = [parse_file(path) for path in sample_files()]
+    assert data["sources"] == 5
+    assert data["documents"] == sum(len(p.documents) for p in parses)
+    assert data["clauses"] == sum(leaves(d.nodes) for p in parses for d in p.documents)
+    assert data["provinces"] == len({d.province for p in parses for d in p.documents})
+    assert data["annotated_clauses"] == 0
+
+
+def _search(home, db, *args) -> dict:
+    result = run(home, "search", "--db", str(db), "--json", *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_show_a_clause(home, db):
+    hit = _search(home, db, "营改增", "--limit", "1")["results"][0]
+    result = run(home, "show", "--db", str(db), "--json", str(hit["clause_id"]))
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert (data["clause_id"], data["title"], data["text"]) == (hit["clause_id"], hit["title"], hit["text"])
+    assert (data["province"], data["document"]) == ("辽宁省", "辽宁省降低实体经济企业成本工作实施方案")
+    assert data["status"] == "unreviewed" and data["tags"] == []
+    plain = run(home, "show", "--db", str(db), str(hit["clause_id"]))
+    assert plain.returncode == 0
+    assert "《辽宁省降低实体经济企业成本工作实施方案》" in plain.stdout
+    assert hit["text"].splitlines()[0] in plain.stdout
+
+
+def test_show_unknown_clause_is_a_one_line_error(home, db):
+    one_line_error(run(home, "show", "--db", str(db), "99999999"), "no clause with id 99999999")
+
+
+def test_show_non_number_is_a_usage_error(home, db):
+    result = run(home, "show", "--db", str(db), "abc")
+    assert result.returncode == 2
+    assert "invalid int value: 'abc'" in result.stderr
+
+
+# --------------------------------------------------------------------------- search
+
+
+def test_search_json_shape_and_matches(home, db):
+    data = _search(home, db, "社保")
+    assert set(data) == {"query", "total", "results"}
+    assert data["query"] == "社保"
+    assert data["total"] == len(data["results"]) > 0
+    keys = {"clause_id", "province", "region", "document", "path", "title", "text", "matches"}
+    for hit in data["results"]:
+        assert set(hit) >= keys
+        assert set(hit["matches"]) == {"title", "text"}
+        assert hit["matches"]["text"] or hit["matches"]["title"]
+        for field in ("title", "text"):
+            for start, end in hit["matches"][field]:
+                assert fold(hit[field][start:end]) == "社保"
+
+
+def test_search_traditional_query_finds_simplified_text_and_back(home, db):
+    simplified = _search(home, db, "税费")
+    traditional = _search(home, db, "稅費")
+    assert simplified["total"] == traditional["total"] > 0
+    provinces = {hit["province"] for hit in simplified["results"]}
+    assert "上海市" in provinces and "辽宁省" in provinces  # the Shanghai sample is in traditional characters
+
+
+def test_search_plain_prints_one_line_per_clause(home, db):
+    total = _search(home, db, "降低 province:辽宁")["total"]
+    result = run(home, "search", "--db", str(db), "降低 province:辽宁")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == total > 1
+    assert all("辽宁省" in line and "《辽宁省降低实体经济企业成本工作实施方案》" in line and "降低" in line
+               for line in lines)
+    assert result.stderr.splitlines() == [f"{total} clauses match"]
+
+
+def test_search_limit(home, db):
+    full = _search(home, db, "企业")
+    limited = run(home, "search", "--db", str(db), "--limit", "3", "企业")
+    assert len(limited.stdout.splitlines()) == 3
+    assert limited.stderr.splitlines() == [f"{full['total']} clauses match (showing 3; --limit 0 for all)"]
+
+
+@pytest.mark.parametrize("query,starts", [
+    ('"降低 社保', "unbalanced quote"),
+    ("-", "a lone '-' needs a word after it"),
+    ("社保 |", "'|' needs a word on each side"),
+    ("status:done", ""),
+])
+def test_malformed_query_is_a_one_line_error(home, db, query, starts):
+    for args in (["--json"], []):
+        one_line_error(run(home, "search", "--db", str(db), *args, "--", query), starts)
+
+
+# --------------------------------------------------------------------------- databases
+
+
+def test_default_database_is_created_with_the_samples(tmp_path):
+    env = isolated_env(tmp_path)
+    default = tmp_path / "fresh" / "policy-review.db"
+    env["POLICY_REVIEW_DB"] = str(default)
+    assert not default.exists()
+    result = run(tmp_path, "stats", "--json", env=env)
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert default.exists()
+    assert Path(data["database"]) == default
+    assert data["sources"] == 5
+    assert data["clauses"] == sum(clause_count(path) for path in sample_files())
+    # The second run finds it and does not import again.
+    again = json.loads(run(tmp_path, "stats", "--json", env=env).stdout)
+    assert (again["documents"], again["clauses"]) == (data["documents"], data["clauses"])
+
+
+def test_explicit_db_is_never_seeded(tmp_path):
+    db = tmp_path / "mine.db"
+    data = json.loads(run(tmp_path, "stats", "--db", str(db), "--json").stdout)
+    assert (data["documents"], data["clauses"]) == (0, 0)
+    assert not (tmp_path / "default.db").exists()
+
+
+def test_a_file_that_is_not_a_database_is_a_one_line_error(tmp_path):
+    notes = tmp_path / "notes.db"
+    notes.write_text("这不是数据库\n" * 200, encoding="utf-8")
+    one_line_error(run(tmp_path, "stats", "--db", str(notes)), f"{notes}: not a policy-review database")
+    one_line_error(run(tmp_path, "search", "--db", str(tmp_path), "税"), f"{tmp_path}: is a folder")
