@@ -53,7 +53,7 @@ CREATE TABLE regions (
     PRIMARY KEY (province, name)
 );
 CREATE TABLE documents (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     source_path TEXT NOT NULL,
     source_sha256 TEXT NOT NULL,
     encoding TEXT NOT NULL,
@@ -78,7 +78,7 @@ CREATE INDEX documents_sha256 ON documents(source_sha256);
 CREATE INDEX documents_place ON documents(province, region);
 CREATE INDEX documents_identity ON documents(identity);
 CREATE TABLE sections (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     parent_id INTEGER REFERENCES sections(id) ON DELETE CASCADE,
     depth INTEGER NOT NULL,
@@ -92,7 +92,7 @@ CREATE TABLE sections (
 );
 CREATE INDEX sections_document ON sections(document_id, ordinal);
 CREATE TABLE clauses (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     section_id INTEGER REFERENCES sections(id) ON DELETE CASCADE,
     ordinal INTEGER NOT NULL,
@@ -115,7 +115,7 @@ CREATE TABLE clause_keywords (
     keywords TEXT NOT NULL
 );
 CREATE TABLE annotations (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     clause_id INTEGER UNIQUE REFERENCES clauses(id) ON DELETE SET NULL,
     key TEXT NOT NULL,
     document_identity TEXT NOT NULL,
@@ -165,7 +165,9 @@ CREATE TABLE app_state (
 """
 
 MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
-"""Schema version → the SQL that brings the previous version to it."""
+"""Schema version → the SQL that brings the previous version to it. Ids of documents,
+sections, clauses and annotations are AUTOINCREMENT: never reused, since reviewers note them
+(`policy-review show 274`) and a re-import must not give an old id to another clause."""
 
 
 class DatabaseError(PolicyReviewError):

@@ -296,7 +296,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         line.append_text(_highlighted(hit.text.replace("\n", " "), hit.matches["text"]))
         out.print(line)
     shown = len(result.hits)
-    summary = f"{result.total} clause{'s' * (result.total != 1)} match"
+    summary = f"{result.total} clause matches" if result.total == 1 else f"{result.total} clauses match"
     if shown < result.total:
         summary += f" (showing {shown}; --limit 0 for all)"
     err.print(Text(summary, style="dim"))
