@@ -167,23 +167,23 @@ def clauses_page(conn: sqlite3.Connection, document_id: int, first: int, last: i
 
 def clauses_by_sort_keys(conn: sqlite3.Connection, keys: list[int]) -> list[Clause]:
     """Clauses for sort keys (as found by a search), in reading order."""
-    result: list[Clause] = []
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        result.extend(Clause(*row) for row in conn.execute(
-            f"SELECT {_CLAUSE_COLUMNS} FROM clauses WHERE sort_key IN ({marks}) ORDER BY sort_key", chunk))
-    return result
+    return _clauses_where_in(conn, "sort_key", keys)
 
 
 def clauses_by_ids(conn: sqlite3.Connection, clause_ids: list[int]) -> list[Clause]:
     """Clauses in reading order, whatever the order of the ids."""
+    return _clauses_where_in(conn, "id", clause_ids)
+
+
+def _clauses_where_in(conn: sqlite3.Connection, column: str, values: list[int]) -> list[Clause]:
+    """Clauses whose `column` is among `values`, in reading order; asked 500 at a time to stay
+    under SQLite's limit on parameters."""
     result: list[Clause] = []
-    for start in range(0, len(clause_ids), 500):
-        chunk = clause_ids[start:start + 500]
+    for start in range(0, len(values), 500):
+        chunk = values[start:start + 500]
         marks = ",".join("?" * len(chunk))
         result.extend(Clause(*row) for row in conn.execute(
-            f"SELECT {_CLAUSE_COLUMNS} FROM clauses WHERE id IN ({marks})", chunk))
+            f"SELECT {_CLAUSE_COLUMNS} FROM clauses WHERE {column} IN ({marks})", chunk))
     result.sort(key=lambda c: c.sort_key)
     return result
 

@@ -20,24 +20,21 @@ _STRIP = " \t\u3000\xa0\ufeff\u200b\u200c\u200d\u2060"
 _CONTROL_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]")
 """Terminal escape sequences and control characters: never text, and unsafe to display."""
 
-BOILERPLATE_LINES = {
-    # navigation and page furniture of government and news sites
-    "热门推荐", "熱門推薦", "最新文章", "相关文章", "相關文章", "相关阅读", "相關閱讀",
-    "推荐阅读", "推薦閱讀", "相关推荐", "相關推薦", "猜你喜欢", "猜你喜歡", "热点推荐", "熱點推薦",
-    "相关链接", "相關鏈接", "相关新闻", "相關新聞", "延伸阅读", "延伸閱讀", "热点新闻", "热门文章",
-    "上一篇", "下一篇", "返回顶部", "返回頂部", "打印本页", "打印本頁", "关闭窗口", "關閉窗口",
-    "【打印】", "【关闭】", "【關閉】", "[打印]", "[关闭]", "打印", "关闭", "分享到", "分享到：",
-    "网站地图", "網站地圖", "扫一扫", "掃一掃", "扫一扫在手机打开当前页", "附件下载", "附件下載",
-    "【字体：大 中 小】", "字号：大 中 小", "【字号：大 中 小】", "收藏", "我要纠错", "责任编辑",
-}
-"""Whole lines that are never document text."""
-
 TRAILING_LIST_MARKERS = {
     "热门推荐", "熱門推薦", "最新文章", "相关文章", "相關文章", "相关阅读", "相關閱讀", "推荐阅读",
     "推薦閱讀", "相关推荐", "相關推薦", "猜你喜欢", "猜你喜歡", "热点推荐", "熱點推薦", "相关新闻",
     "相關新聞", "延伸阅读", "延伸閱讀", "热点新闻", "热门文章", "相关链接", "相關鏈接",
 }
 """Headers of link lists: the short lines that follow them are titles of other pages."""
+
+BOILERPLATE_LINES = TRAILING_LIST_MARKERS | {
+    # navigation and page furniture of government and news sites
+    "上一篇", "下一篇", "返回顶部", "返回頂部", "打印本页", "打印本頁", "关闭窗口", "關閉窗口",
+    "【打印】", "【关闭】", "【關閉】", "[打印]", "[关闭]", "打印", "关闭", "分享到", "分享到：",
+    "网站地图", "網站地圖", "扫一扫", "掃一掃", "扫一扫在手机打开当前页", "附件下载", "附件下載",
+    "【字体：大 中 小】", "字号：大 中 小", "【字号：大 中 小】", "收藏", "我要纠错", "责任编辑",
+}
+"""Whole lines that are never document text."""
 
 _BOILERPLATE_PREFIX_RE = re.compile(
     r"^(?:【?字[体号體號][:：]|来源[:：]|來源[:：]|发布时间[:：]|發佈時間[:：]|发布日期[:：]|浏览次数|瀏覽次數|"

@@ -47,29 +47,23 @@ class LinePane(Widget, can_focus=True):
     cursor: reactive[int] = reactive(0, init=False, always_update=True)
     """Index of the item under the cursor."""
 
-    class CursorMoved(Message):
+    class ItemMessage(Message):
+        """Something happened to an item of a pane (matched by @on with the pane's id)."""
+
+        def __init__(self, pane: LinePane, index: int) -> None:
+            super().__init__()
+            self.pane = pane
+            self.index = index
+
+        @property
+        def control(self) -> LinePane:
+            return self.pane
+
+    class CursorMoved(ItemMessage):
         """The cursor moved to another item: the panes to the right follow at once."""
 
-        def __init__(self, pane: LinePane, index: int) -> None:
-            super().__init__()
-            self.pane = pane
-            self.index = index
-
-        @property
-        def control(self) -> LinePane:
-            return self.pane
-
-    class Activated(Message):
-        """Enter on an item."""
-
-        def __init__(self, pane: LinePane, index: int) -> None:
-            super().__init__()
-            self.pane = pane
-            self.index = index
-
-        @property
-        def control(self) -> LinePane:
-            return self.pane
+    class Activated(ItemMessage):
+        """Enter (or a double click) on an item."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
