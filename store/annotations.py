@@ -16,6 +16,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from store.db import STATUSES, Store, now
 from store.errors import NotFoundError, PolicyReviewError
@@ -359,7 +360,7 @@ def undo(store: Store, author: str) -> str | None:
     with store.transaction() as conn:
         row = conn.execute(
             """SELECT max(batch) FROM history WHERE author = ? AND origin = 'edit'
-               AND batch NOT IN (SELECT CAST(before AS INTEGER) FROM history WHERE field = 'undo')""",
+               AND batch NOT IN (SELECT CAST(before AS INTEGER) FROM history WHERE field = 'undo' AND origin = 'undo')""",
             (author,),
         ).fetchone()
         if row[0] is None:
@@ -529,6 +530,7 @@ def export_records(conn: sqlite3.Connection) -> list[dict]:
             "key": ann.key,
             "document": ann.document_title,
             "path": ann.path,
+            "text": ann.text_snapshot,
             "tags": ann.tags,
             "note": ann.note,
             "status": ann.status,
@@ -563,14 +565,9 @@ def import_records(store: Store, records: Iterable[dict], author: str) -> Import
             except (KeyError, TypeError, PolicyReviewError) as exc:
                 raise PolicyReviewError(f"record {number}: not a policy-review annotation ({exc})") from None
             identity, path = _split_key(key)
-            clause = conn.execute(
-                """SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.title FROM clauses c
-                   JOIN documents d ON d.id = c.document_id WHERE c.key = ?""", (key,)).fetchone()
-            if clause is None:
-                clause = conn.execute(
-                    """SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.title FROM clauses c
-                       JOIN documents d ON d.id = c.document_id WHERE d.identity = ? AND c.path = ?""",
-                    (identity, path)).fetchone()
+            snapshot = record.get("text")
+            snapshot = str(snapshot) if snapshot else ""
+            clause = _clause_for_record(conn, key, identity, path, snapshot)
             if clause is not None:
                 existing = conn.execute("SELECT id, status, note, updated_at FROM annotations WHERE clause_id = ?",
                                         (clause[0],)).fetchone()
@@ -585,7 +582,7 @@ def import_records(store: Store, records: Iterable[dict], author: str) -> Import
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     (clause[0] if clause else None, clause[1] if clause else key, identity,
                      clause[6] if clause else str(record.get("document") or ""), clause[3] if clause else path,
-                     _snapshot(clause[4], clause[5]) if clause else "", note, status, incoming_author,
+                     _snapshot(clause[4], clause[5]) if clause else snapshot, note, status, incoming_author,
                      stamp, incoming_at or stamp),
                 )
                 ann_id = cursor.lastrowid
@@ -602,7 +599,7 @@ def import_records(store: Store, records: Iterable[dict], author: str) -> Import
                     if local != default:
                         report.conflicts.append(f"{key} {field_name}: {local!r} here, {incoming!r} imported")
                         _log(conn, ann_id, field_name, None, local, author, stamp, batch, origin="conflict")
-                        if incoming_at <= local_at:
+                        if not _newer(incoming_at, local_at):
                             _log(conn, ann_id, field_name, None, incoming, incoming_author, stamp, batch,
                                  origin="conflict")
                             continue
@@ -615,6 +612,43 @@ def import_records(store: Store, records: Iterable[dict], author: str) -> Import
                     _log(conn, ann_id, "tag", None, name, incoming_author, stamp, batch, origin="import")
             _merge_history(conn, ann_id, record.get("history") or [], batch)
     return report
+
+
+_CLAUSE_ROW = """SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.title FROM clauses c
+                 JOIN documents d ON d.id = c.document_id"""
+
+
+def _clause_for_record(conn: sqlite3.Connection, key: str, identity: str, path: str, snapshot: str):
+    """The clause an imported annotation belongs to: the one with its key; else, in the same
+    document, the one at its path if the text is similar, else one with very similar text
+    (as `reattach` does). A record without text (written by hand) falls back to the path."""
+    row = conn.execute(f"{_CLAUSE_ROW} WHERE c.key = ?", (key,)).fetchone()
+    if row is not None:
+        return row
+    if not snapshot:
+        return conn.execute(f"{_CLAUSE_ROW} WHERE d.identity = ? AND c.path = ?", (identity, path)).fetchone()
+    candidates = conn.execute(f"{_CLAUSE_ROW} WHERE d.identity = ? ORDER BY c.sort_key", (identity,)).fetchall()
+    for row in candidates:
+        if row[3] == path and _similarity(snapshot, _snapshot(row[4], row[5])) >= PATH_SIMILARITY:
+            return row
+    best, best_score = None, TEXT_SIMILARITY
+    for row in candidates:
+        score = _similarity(snapshot, _snapshot(row[4], row[5]))
+        if score > best_score or best is None and score >= best_score:
+            best, best_score = row, score
+    return best
+
+
+def _newer(stamp: str, than: str) -> bool:
+    """Whether one time stamp (db.now(): local time with its UTC offset) is later than
+    another: compared as instants, so reviewers in other time zones are ordered right."""
+    try:
+        return datetime.strptime(stamp, _STAMP) > datetime.strptime(than, _STAMP)
+    except ValueError:
+        return stamp > than
+
+
+_STAMP = "%Y-%m-%dT%H:%M:%S%z"
 
 
 def _merge_history(conn: sqlite3.Connection, ann_id: int, entries: list, batch: int) -> None:

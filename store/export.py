@@ -18,7 +18,7 @@ from pathlib import Path
 from store import annotations, browse
 from store.errors import PolicyReviewError
 from store.files import write_atomic
-from store.search import parse_query, search
+from store.search import Group, Query, Term, matching_ids, parse_query
 
 STATUS_LABELS = {"unreviewed": "未审", "reviewed": "已审", "flagged": "存疑", "adopted": "采纳"}
 NO_TAG = "（无标签）"
@@ -84,20 +84,16 @@ def _cell(text: str) -> str:
 def choose_clauses(conn: sqlite3.Connection, spec: ExportSpec) -> list[int]:
     if spec.clause_ids is not None:
         return list(spec.clause_ids)
-    terms = []
-    if spec.query:
-        parse_query(spec.query)  # a clear error for a malformed query
-        terms.append(spec.query)
-    terms.extend(f'tag:"{tag}"' for tag in spec.tags)
+    # Built as a parsed query, not as text: a tag may hold a quote or a space.
+    query = parse_query(spec.query) if spec.query else Query("")
+    query.groups.extend(Group([Term("tag", annotations.check_tag(tag))]) for tag in spec.tags)
     if spec.status:
-        annotations.check_status(spec.status)
-        terms.append(f"status:{spec.status}")
-    if not spec.selection and not terms:
+        query.groups.append(Group([Term("status", annotations.check_status(spec.status))]))
+    if not spec.selection and query.is_empty:
         raise PolicyReviewError("say what to export: --selection, --query Q, --tag T or --status S")
     ids = None
-    if terms:
-        result = search(conn, " ".join(terms), limit=1 << 62)
-        ids = [hit.clause_id for hit in result.hits]
+    if not query.is_empty:
+        ids = matching_ids(conn, query)
     if spec.selection:
         selected = [row[0] for row in conn.execute("SELECT clause_id FROM selection")]
         ids = selected if ids is None else [i for i in ids if i in set(selected)]
@@ -194,7 +190,7 @@ def render(conn: sqlite3.Connection, spec: ExportSpec, template: Template | None
     body = _render_groups(items, spec.group_by, template)
     values = {
         "title": _cell(spec.title or "政策条款摘编"),
-        "date": spec.date or time.strftime("%Y-%m-%d"),
+        "date": _cell(spec.date or time.strftime("%Y-%m-%d")),
         "reviewer": _cell(spec.reviewer or "—"),
         "filter": _cell(spec.filter_description or _describe(spec)),
         "count": str(len(items)),
@@ -208,6 +204,8 @@ def render(conn: sqlite3.Connection, spec: ExportSpec, template: Template | None
 
 def _describe(spec: ExportSpec) -> str:
     parts = []
+    if spec.clause_ids is not None:
+        parts.append("指定条款")
     if spec.selection:
         parts.append("已选条款")
     if spec.query:
@@ -302,7 +300,7 @@ def _render_clause(item: _Item, template: Template, heading: str) -> str:
         citation=citation,
         document=_cell(document.display_title),
         doc_number=_cell(document.doc_number or ""),
-        date=document.date or "",
+        date=_cell(document.date or ""),
         issuer=_cell(document.issuer or ""),
         province=_cell(document.province),
         region=_cell(document.region or ""),

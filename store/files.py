@@ -28,6 +28,7 @@ def write_atomic(path: Path, content: str, force: bool = False) -> None:
     except OSError as exc:
         raise PolicyReviewError(f"{folder}: cannot write here ({exc.strerror})") from None
     try:
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(content)
             handle.flush()
@@ -41,6 +42,27 @@ def write_atomic(path: Path, content: str, force: bool = False) -> None:
     except BaseException:
         _remove(temporary)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions the file gets: those of the file it replaces, else what a plain
+    open() would give (mkstemp makes its files private to the owner)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    try:  # read without changing it (Linux), so that other threads are not affected
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    current = os.umask(0o077)
+    os.umask(current)
+    return current
 
 
 def _remove(path: str) -> None:

@@ -19,6 +19,12 @@ from functools import lru_cache
 
 _DROPPED_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Cs"}
 
+_TOKENIZER_FOLDS = {"ς": "σ", "\u0345": "ι", "\ufffe": "\ufffd", "\uffff": "\ufffd"}
+"""The only characters that SQLite's unicode61 tokenizer turns into another token than
+themselves (checked over every code point by tests/test_search.py): folded the same way
+here, so that the index and a plain scan of fold() agree on them too. The index tokens do
+not change, so databases indexed before need no rebuild."""
+
 
 class _FoldTable(dict):
     """str.translate table built lazily, one entry per distinct character seen."""
@@ -33,6 +39,7 @@ class _FoldTable(dict):
                 value = ch
             lowered = value.lower()
             value = lowered if len(lowered) == 1 else value
+            value = _TOKENIZER_FOLDS.get(value, value)
         self[code] = value
         return value
 

@@ -12,12 +12,14 @@ import json
 import logging
 import os
 import pickle
+import re
+import sqlite3
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from store.db import Store
-from store.search import Query, parse_query
+from store.search import Query, count, parse_query
 
 KEYWORDS_PER_CLAUSE = 8
 
@@ -66,27 +68,74 @@ def segment(text: str) -> list[str]:
     return [w for w in _jieba().lcut(text) if w.strip()]
 
 
-def suggestion(query: str | Query) -> str | None:
+def _short_words(text: str) -> list[str]:
+    """jieba's segmentation using dictionary words of at most two characters, for runs of
+    Chinese characters: 降低社保费率 → 降低, 社保, 费率 where the default cut gives 社保费, 率."""
+    jieba = _jieba()
+    words: list[str] = []
+    for run in re.split(r"([\u3400-\u9fff\uf900-\ufaff]+)", text):
+        if not run:
+            continue
+        if not re.fullmatch(r"[\u3400-\u9fff\uf900-\ufaff]+", run):
+            words.extend(segment(run))
+            continue
+        dag = {start: [end for end in ends if end - start < 2] or [start]
+               for start, ends in jieba.dt.get_DAG(run).items()}
+        route: dict = {}
+        jieba.dt.calc(run, dag, route)
+        start = 0
+        while start < len(run):
+            end = route[start][1] + 1
+            words.append(run[start:end])
+            start = end
+    return [w for w in words if w.strip()]
+
+
+def _candidates(parsed: Query) -> list[str]:
+    """Looser queries, best first: every multi-character phrase split into jieba's words,
+    then into words of at most two characters."""
+    found: list[str] = []
+    for splitter in (segment, _short_words):
+        parts, changed = [], False
+        for group in parsed.groups:
+            if group.is_text and not group.negated and len(group.terms) == 1 and len(group.terms[0].value) >= 3:
+                words = splitter(group.terms[0].value)
+                if len(words) > 1:
+                    parts.append(" ".join(words))
+                    changed = True
+                    continue
+            parts.append(None)
+        if not changed:
+            continue
+        tokens = parsed.source.split()
+        if len(tokens) != len(parts):  # quoting or | made the source hard to rebuild: words only
+            candidate = " ".join(p for p in parts if p)
+        else:
+            candidate = " ".join(p if p else t for p, t in zip(parts, tokens))
+        if candidate not in found:
+            found.append(candidate)
+    return found
+
+
+def suggestion(query: str | Query, conn: sqlite3.Connection | None = None) -> str | None:
     """A looser query for a phrase query that found nothing: each multi-character phrase
-    split into its words, which must then all occur (in any order)."""
+    split into its words, which must then all occur (in any order).
+
+    With a database connection: None when the query finds something already, else the
+    first looser query that finds something (None when none does). Without one: the first
+    candidate, unchecked (the caller knows the query found nothing)."""
     parsed = parse_query(query) if isinstance(query, str) else query
     if not parsed.groups:
         return None
-    parts, changed = [], False
-    for group in parsed.groups:
-        if group.is_text and not group.negated and len(group.terms) == 1 and len(group.terms[0].value) >= 3:
-            words = segment(group.terms[0].value)
-            if len(words) > 1:
-                parts.append(" ".join(words))
-                changed = True
-                continue
-        parts.append(None)
-    if not changed:
+    if conn is not None and count(conn, parsed, cap=1)[0]:
         return None
-    tokens = parsed.source.split()
-    if len(tokens) != len(parts):  # quoting or | made the source hard to rebuild: words only
-        return " ".join(p for p in parts if p)
-    return " ".join(p if p else t for p, t in zip(parts, tokens))
+    candidates = _candidates(parsed)
+    if conn is None:
+        return candidates[0] if candidates else None
+    for candidate in candidates:
+        if count(conn, candidate, cap=1)[0]:
+            return candidate
+    return None
 
 
 def extract_keywords(text: str) -> list[tuple[str, float]]:

@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+"""Import benchmark: parse + store throughput, and how long importing the samples takes.
+
+    python bench/import_bench.py [--files 40] [--file-mb 0.5] [--seed S] [--reps 3] [--keep]
+
+(a) Throughput. A synthetic corpus is written to a temporary folder: --files files of about
+    --file-mb MB each, every one a concatenation of copies of the five sample documents
+    (sample_db/*.txt) in a random order, each copy with its years shifted and a few body
+    paragraphs swapped, so that no two files have the same sha256 (the importer would skip a
+    duplicate as "unchanged"). It is imported with store.importer.import_paths into a fresh
+    Store (keyword extraction is not part of the importer: nothing to skip) → import_mb_s.
+    The same texts go through store.parser.parse_text alone → parse_mb_s. MB are the files'
+    UTF-8 bytes (10^6). The importer is single-threaded, so this is one core's throughput;
+    cpu_* figures use process CPU time, which another busy process on the machine disturbs
+    less than wall time. A second, smaller corpus keeps each sample at its natural size
+    (one document per file, years shifted) → natural_import_mb_s, to show that the big
+    files do not hide a size effect.
+(b) Start-up path. The five samples (0.33 MB) imported into a fresh database
+    * in-process: in a new interpreter, timed from after its module imports (Store creation
+      + import_paths; OpenCC's tables are loaded on the first fold, inside the timing)
+      → samples_inprocess_s; the same again in that process, into another fresh database
+      → samples_inprocess_warm_s;
+    * as the command `policy-review import sample_db --db tmp.db --no-keywords`, wall time
+      of the whole process (interpreter start, imports, import) → samples_cli_s;
+    * keyword extraction alone, `policy-review keywords --db tmp.db`, on that database
+      (jieba's dictionary load included) → keywords_cli_s.
+    Medians of --reps runs, each into a new database. python_start_s is a bare
+    `python -c pass`, for scale.
+
+The last line printed is one JSON object with every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from sample_db import sample_files  # noqa: E402
+from store.db import Store  # noqa: E402
+from store.importer import import_paths  # noqa: E402
+from store.parser import parse_text  # noqa: E402
+
+_YEAR_RE = re.compile(r"(19|20)(\d\d)(?=年)")
+
+
+def _vary(text: str, rng: random.Random, copy: int) -> str:
+    """One copy of a sample: years shifted by `copy` (dates stay dates), and two pairs of
+    adjacent plain body paragraphs swapped (headings and short lines are left in place, so the
+    outline is the same)."""
+    shift = copy % 9 + 1
+    text = _YEAR_RE.sub(lambda m: f"{int(m.group(1) + m.group(2)) + shift}", text)
+    lines = text.split("\n")
+    body = [i for i in range(len(lines) - 1)
+            if len(lines[i].strip()) > 60 and len(lines[i + 1].strip()) > 60
+            and not re.match(r"\s*[（(]?[一二三四五六七八九十0-9０-９]+[、.．）)]", lines[i])
+            and not re.match(r"\s*[（(]?[一二三四五六七八九十0-9０-９]+[、.．）)]", lines[i + 1])]
+    for i in rng.sample(body, min(2, len(body))):
+        lines[i], lines[i + 1] = lines[i + 1], lines[i]
+    return "\n".join(lines)
+
+
+def make_big_corpus(folder: Path, files: int, file_mb: float, seed: int) -> list[Path]:
+    rng = random.Random(seed)
+    samples = [p.read_text(encoding="utf-8") for p in sample_files()]
+    target = int(file_mb * 1_000_000)
+    paths, seen, copy = [], set(), 0
+    for n in range(files):
+        parts, size = [], 0
+        while size < target:
+            copy += 1
+            text = _vary(rng.choice(samples), rng, copy)
+            parts.append(text)
+            size += len(text.encode("utf-8"))
+        data = "\n\n".join(parts).encode("utf-8")
+        assert hashlib.sha256(data).hexdigest() not in seen
+        seen.add(hashlib.sha256(data).hexdigest())
+        path = folder / f"big-{n:03d}.txt"
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def make_natural_corpus(folder: Path, copies: int, seed: int) -> list[Path]:
+    rng = random.Random(seed + 1)
+    paths = []
+    for c in range(copies):
+        for sample in sample_files():
+            path = folder / f"{sample.stem}-{c:02d}.txt"
+            path.write_text(_vary(sample.read_text(encoding="utf-8"), rng, c), encoding="utf-8")
+            paths.append(path)
+    return paths
+
+
+def timed(fn):
+    gc.collect()
+    w, c = time.perf_counter(), time.process_time()
+    value = fn()
+    return time.perf_counter() - w, time.process_time() - c, value
+
+
+def import_throughput(folder: Path, db: Path) -> dict:
+    for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        p.unlink(missing_ok=True)
+    store = Store(db)
+    wall, cpu, results = timed(lambda: import_paths(store, [folder]))
+    store.close()
+    refused = [r for r in results if not r.ok]
+    if refused:
+        print(f"  warning: {len(refused)} refused, e.g. {refused[0].path}: {refused[0].message}")
+    unchanged = [r for r in results if r.status == "unchanged"]
+    assert not unchanged, "corpus files must all differ"
+    return {"wall": wall, "cpu": cpu, "files": len(results), "documents": sum(r.documents for r in results),
+            "clauses": sum(r.clauses for r in results)}
+
+
+def parse_throughput(paths: list[Path]) -> dict:
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    wall, cpu, parsed = timed(lambda: [parse_text(t, file=str(p)) for t, p in zip(texts, paths)])
+    return {"wall": wall, "cpu": cpu, "documents": sum(len(f.documents) for f in parsed)}
+
+
+def cli(args: list[str], cwd: Path) -> float:
+    exe = shutil.which("policy-review", path=str(Path(sys.executable).parent)) or shutil.which("policy-review")
+    cmd = [exe, *args] if exe else [sys.executable, "-m", "tui.cli", *args]
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"import_bench: {' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()[:500]}")
+    return elapsed
+
+
+def samples_inprocess(db: Path) -> int:
+    """Child mode: the five samples into a fresh database, timed after the imports above."""
+    def run(path: Path) -> float:
+        t = time.perf_counter()
+        store = Store(path)
+        results = import_paths(store, sample_files())
+        store.close()
+        elapsed = time.perf_counter() - t
+        assert all(r.status == "imported" for r in results), [r.message for r in results]
+        return elapsed
+
+    first = run(db)
+    again = run(db.with_name(db.stem + "-again.db"))
+    print(json.dumps({"first": first, "again": again}))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    if argv is None and len(sys.argv) == 3 and sys.argv[1] == "--samples-inprocess":
+        return samples_inprocess(Path(sys.argv[2]))
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--files", type=int, default=40, help="files in the throughput corpus (default 40)")
+    ap.add_argument("--file-mb", type=float, default=0.5, help="size of each file in MB (default 0.5)")
+    ap.add_argument("--natural-copies", type=int, default=6,
+                    help="copies of the five samples at their own size (default 6 = 30 files)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--reps", type=int, default=3, help="runs of the start-up measurements (default 3)")
+    ap.add_argument("--dir", type=Path, help="work folder (default: a new temporary folder, removed afterwards)")
+    ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    args = ap.parse_args(argv)
+
+    work = args.dir or Path(tempfile.mkdtemp(prefix="policy-review-import-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    big_dir, natural_dir = work / "big", work / "natural"
+    for d in (big_dir, natural_dir):
+        shutil.rmtree(d, ignore_errors=True)
+        d.mkdir()
+    try:
+        big = make_big_corpus(big_dir, args.files, args.file_mb, args.seed)
+        natural = make_natural_corpus(natural_dir, args.natural_copies, args.seed)
+        big_mb = sum(p.stat().st_size for p in big) / 1e6
+        natural_mb = sum(p.stat().st_size for p in natural) / 1e6
+        print(f"corpus: {len(big)} files, {big_mb:.1f} MB (copies of the samples, years shifted); "
+              f"natural: {len(natural)} files, {natural_mb:.1f} MB")
+
+        # warm up: modules, OpenCC tables, regex caches (what every import pays once per process)
+        warm = Store(":memory:")
+        import_paths(warm, [sample_files()[0]])
+        warm.close()
+
+        parse = parse_throughput(big)
+        print(f"parse only (store.parser.parse_text): {parse['wall']:.2f} s wall = {big_mb / parse['wall']:.2f} MB/s, "
+              f"{big_mb / parse['cpu']:.2f} MB/s of CPU time; {parse['documents']} documents")
+        imp = import_throughput(big_dir, work / "big.db")
+        print(f"import (store.importer.import_paths, fresh Store): {imp['wall']:.2f} s wall = "
+              f"{big_mb / imp['wall']:.2f} MB/s, {big_mb / imp['cpu']:.2f} MB/s of CPU time; "
+              f"{imp['files']} files, {imp['documents']} documents, {imp['clauses']} clauses "
+              f"({imp['clauses'] / imp['wall']:,.0f} clauses/s)")
+        nat = import_throughput(natural_dir, work / "natural.db")
+        print(f"import, natural-size files: {nat['wall']:.2f} s wall = {natural_mb / nat['wall']:.2f} MB/s, "
+              f"{natural_mb / nat['cpu']:.2f} MB/s of CPU time; {nat['clauses']} clauses")
+
+        # (b) the five samples after start-up: each run in a new interpreter, timed from after
+        # its module imports (what the app's import dialog or `import` pays once started)
+        samples_mb = sum(p.stat().st_size for p in sample_files()) / 1e6
+        inproc, inproc_again = [], []
+        for i in range(args.reps):
+            out = subprocess.run(
+                [sys.executable, __file__, "--samples-inprocess", str(work / f"samples-inproc-{i}.db")],
+                stdout=subprocess.PIPE, text=True, check=True,
+            ).stdout
+            figures = json.loads(out.strip().splitlines()[-1])
+            inproc.append(figures["first"])
+            inproc_again.append(figures["again"])
+        print(f"samples in-process ({samples_mb:.2f} MB; new interpreter, modules imported, then Store + "
+              f"import_paths): " + ", ".join(f"{t * 1000:.0f}" for t in inproc) + " ms; a second time in the "
+              f"same process (OpenCC and caches warm): " + ", ".join(f"{t * 1000:.0f}" for t in inproc_again) + " ms")
+
+        cli_import, cli_keywords = [], []
+        for i in range(args.reps):
+            db = work / f"samples-cli-{i}.db"
+            cli_import.append(cli(["import", "sample_db", "--db", str(db), "--no-keywords"], REPO))
+            cli_keywords.append(cli(["keywords", "--db", str(db)], REPO))
+        print("`policy-review import sample_db --db tmp.db --no-keywords`: "
+              + ", ".join(f"{t * 1000:.0f}" for t in cli_import) + " ms wall")
+        print("`policy-review keywords --db tmp.db`: " + ", ".join(f"{t * 1000:.0f}" for t in cli_keywords) + " ms wall")
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        python_start = time.perf_counter() - t
+
+        result = {
+            "import_mb_s": round(big_mb / imp["wall"], 2),
+            "import_cpu_mb_s": round(big_mb / imp["cpu"], 2),
+            "parse_mb_s": round(big_mb / parse["wall"], 2),
+            "parse_cpu_mb_s": round(big_mb / parse["cpu"], 2),
+            "natural_import_mb_s": round(natural_mb / nat["wall"], 2),
+            "corpus_mb": round(big_mb, 2),
+            "corpus_files": len(big),
+            "clauses": imp["clauses"],
+            "samples_inprocess_s": round(statistics.median(inproc), 3),
+            "samples_inprocess_warm_s": round(statistics.median(inproc_again), 3),
+            "samples_cli_s": round(statistics.median(cli_import), 3),
+            "keywords_cli_s": round(statistics.median(cli_keywords), 3),
+            "python_start_s": round(python_start, 3),
+        }
+        targets = [
+            f"import ≥ 2 MB/s: {'yes' if result['import_mb_s'] >= 2 else 'NO'} ({result['import_mb_s']})",
+            f"samples in-process < 1 s: {'yes' if result['samples_inprocess_s'] < 1 else 'NO'} "
+            f"({result['samples_inprocess_s']} s)",
+            f"samples command < 1 s: {'yes' if result['samples_cli_s'] < 1 else 'NO'} ({result['samples_cli_s']} s)",
+        ]
+        print("targets: " + "; ".join(targets))
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
