@@ -424,20 +424,24 @@ def _similarity(a: str, b: str) -> float:
     return matcher.ratio()
 
 
-def reattach(conn: sqlite3.Connection, document_ids: Sequence[int]) -> tuple[int, int]:
+def reattach(conn: sqlite3.Connection, document_ids: Sequence[int],
+             renamed: dict[str, str] | None = None) -> tuple[int, int]:
     """After an import: give the unattached annotations of these documents their clause
-    again, by key, then by path and similar text, then by very similar text. Returns
-    (re-attached, still orphaned). Runs inside the import's transaction."""
+    again: first every exact key, then the same path with similar text, then very similar
+    text anywhere in the same document. `renamed` maps the identities of replaced documents
+    to those of their new versions (a new title or 文号 changes a document's identity).
+    Returns (re-attached, still orphaned). Runs inside the import's transaction."""
     if not document_ids:
         return 0, 0
+    renamed = renamed or {}
     marks = ",".join("?" * len(document_ids))
-    identities = [r[0] for r in conn.execute(f"SELECT DISTINCT identity FROM documents WHERE id IN ({marks})",
-                                             list(document_ids))]
-    imarks = ",".join("?" * len(identities))
+    identities = {r[0] for r in conn.execute(f"SELECT DISTINCT identity FROM documents WHERE id IN ({marks})",
+                                             list(document_ids))}
+    wanted = sorted(identities | set(renamed))
     pending = conn.execute(
         f"SELECT id, key, document_identity, path, text_snapshot FROM annotations "
-        f"WHERE clause_id IS NULL AND document_identity IN ({imarks})",
-        identities,
+        f"WHERE clause_id IS NULL AND document_identity IN ({','.join('?' * len(wanted))}) ORDER BY id",
+        wanted,
     ).fetchall()
     if not pending:
         return 0, 0
@@ -450,40 +454,51 @@ def reattach(conn: sqlite3.Connection, document_ids: Sequence[int]) -> tuple[int
     by_key = {row[1]: row for row in clauses}
     by_path = {(row[2], row[3]): row for row in clauses}
     taken: set[int] = set()
+    matches: dict[int, tuple] = {}
+
+    def identity_now(identity: str) -> str:
+        return renamed.get(identity, identity)
+
+    def key_now(key: str, identity: str) -> str:
+        return identity_now(identity) + key[len(identity):] if key.startswith(identity) else key
+
+    # Exact keys first, so that an older annotation never takes a clause another one owns.
+    for ann_id, key, identity, _path, _snapshot_text in pending:
+        row = by_key.get(key_now(key, identity))
+        if row and row[0] not in taken:
+            matches[ann_id] = row
+            taken.add(row[0])
+    for ann_id, key, identity, path, snapshot in pending:
+        if ann_id in matches:
+            continue
+        identity = identity_now(identity)
+        row = by_path.get((identity, path))
+        if not (row and row[0] not in taken
+                and _similarity(snapshot, _snapshot(row[4], row[5])) >= PATH_SIMILARITY):
+            row, best = None, TEXT_SIMILARITY
+            for candidate in clauses:
+                if candidate[2] != identity or candidate[0] in taken:
+                    continue
+                score = _similarity(snapshot, _snapshot(candidate[4], candidate[5]))
+                if score >= best:
+                    row, best = candidate, score
+        if row is not None:
+            matches[ann_id] = row
+            taken.add(row[0])
     stamp = now()
     batch = _batch(conn)
-    attached = 0
-    for ann_id, key, identity, path, snapshot in pending:
-        match = by_key.get(key)
-        if match is None or match[0] in taken:
-            candidate = by_path.get((identity, path))
-            match = None
-            if candidate and candidate[0] not in taken and \
-                    _similarity(snapshot, _snapshot(candidate[4], candidate[5])) >= PATH_SIMILARITY:
-                match = candidate
-        if match is None:
-            best, best_score = None, TEXT_SIMILARITY
-            for row in clauses:
-                if row[2] != identity or row[0] in taken:
-                    continue
-                score = _similarity(snapshot, _snapshot(row[4], row[5]))
-                if score >= best_score:
-                    best, best_score = row, score
-            match = best
-        if match is None:
-            continue
-        taken.add(match[0])
-        _attach(conn, ann_id, match, key, stamp, batch, "reattach")
-        attached += 1
-    return attached, len(pending) - attached
+    keys = {ann_id: key for ann_id, key, *_ in pending}
+    for ann_id, row in matches.items():
+        _attach(conn, ann_id, row, keys[ann_id], stamp, batch, "reattach")
+    return len(matches), len(pending) - len(matches)
 
 
 def _attach(conn, ann_id, clause_row, old_key, stamp, batch, origin) -> None:
-    clause_id, key, _identity, path, title, text, doc_title = clause_row
+    clause_id, key, identity, path, title, text, doc_title = clause_row
     conn.execute(
-        """UPDATE annotations SET clause_id = ?, key = ?, path = ?, text_snapshot = ?, document_title = ?
-           WHERE id = ?""",
-        (clause_id, key, path, _snapshot(title, text), doc_title, ann_id),
+        """UPDATE annotations SET clause_id = ?, key = ?, document_identity = ?, path = ?, text_snapshot = ?,
+               document_title = ? WHERE id = ?""",
+        (clause_id, key, identity, path, _snapshot(title, text), doc_title, ann_id),
     )
     if key != old_key:
         _log(conn, ann_id, "clause", old_key, key, "policy-review", stamp, batch, origin=origin)

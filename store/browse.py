@@ -190,7 +190,7 @@ def _clauses_where_in(conn: sqlite3.Connection, column: str, values: list[int]) 
 
 @dataclass
 class Citation:
-    document: str
+    document: str  # as cited: 《title》, or 《main title》附件4《title》 for an attachment
     doc_number: str | None
     date: str | None
     issuer: str | None
@@ -199,7 +199,7 @@ class Citation:
     path: str
 
     def __str__(self) -> str:
-        parts = [f"《{self.document}》"]
+        parts = [self.document]
         if self.path:
             parts.append(self.path)
         parts.extend(p for p in (self.doc_number, self.issuer, self.date) if p)
@@ -208,15 +208,31 @@ class Citation:
 
 def citation(conn: sqlite3.Connection, clause_id: int) -> Citation | None:
     row = conn.execute(
-        """SELECT d.title, d.label, d.kind, d.doc_number, d.date, d.issuer, d.province, d.region, c.path
+        """SELECT d.id, d.doc_number, d.date, d.issuer, d.province, d.region, c.path
            FROM clauses c JOIN documents d ON d.id = c.document_id WHERE c.id = ?""",
         (clause_id,),
     ).fetchone()
     if row is None:
         return None
-    title, label, kind, doc_number, date, issuer, province, region, path = row
-    doc = Document(0, kind, label, title, None, None, None, province, region, 0, "")
-    return Citation(doc.display_title, doc_number, date, issuer, province, region, display_path(path))
+    document_id, doc_number, date, issuer, province, region, path = row
+    return Citation(cited_name(conn, document(conn, document_id)), doc_number, date, issuer, province, region,
+                    display_path(path))
+
+
+def cited_name(conn: sqlite3.Connection, doc: Document) -> str:
+    """How a document is named in a citation: 《title》; an attachment or a covering notice
+    also names the document it belongs to (《main title》附件4《title》)."""
+    if doc.kind == "main":
+        return f"《{doc.display_title}》"
+    row = conn.execute(
+        "SELECT title FROM documents WHERE source_path = ? AND kind = 'main' AND title != '' LIMIT 1",
+        (doc.source_path,),
+    ).fetchone()
+    if row is None:
+        return f"《{doc.display_title}》"
+    if doc.kind == "attachment":
+        return f"《{row[0]}》{doc.label}《{doc.title}》" if doc.title else f"《{row[0]}》{doc.label}"
+    return f"《{row[0]}》印发通知" if not doc.title else f"《{doc.title}》"
 
 
 def keywords(conn: sqlite3.Connection, clause_id: int) -> list[str]:

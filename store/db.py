@@ -232,11 +232,13 @@ class Store:
         try:
             self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
             self.conn.execute("PRAGMA busy_timeout = 30000")
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            _retry_busy(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
+            _retry_busy(self._migrate)
             self._check_index()
+        except sqlite3.OperationalError as exc:
+            raise DatabaseError(f"{self.path}: cannot open the database ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise DatabaseError(f"{self.path}: not a policy-review database ({exc})") from None
 
@@ -277,16 +279,13 @@ class Store:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def _migrate(self) -> None:
-        version = self.schema_version()
-        if version > SCHEMA_VERSION:
-            raise DatabaseError(
-                f"{self.path}: made by a newer policy-review (schema {version}, this one knows {SCHEMA_VERSION})"
-            )
-        if version == SCHEMA_VERSION:
+        if self._check_version() == SCHEMA_VERSION:
             return
-        if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise DatabaseError(f"{self.path}: an SQLite database, but not one of policy-review")
         with self.transaction() as conn:
+            # Read again under the write lock: another process may have just created it.
+            version = self._check_version()
+            if version == SCHEMA_VERSION:
+                return
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in _statements(MIGRATIONS[target]):
                     conn.execute(statement)
@@ -295,6 +294,16 @@ class Store:
                 conn.execute("INSERT INTO meta VALUES ('index_version', ?)", (index_version(),))
                 conn.execute("INSERT INTO meta VALUES ('created_at', ?)", (now(),))
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _check_version(self) -> int:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"{self.path}: made by a newer policy-review (schema {version}, this one knows {SCHEMA_VERSION})"
+            )
+        if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise DatabaseError(f"{self.path}: an SQLite database, but not one of policy-review")
+        return version
 
     def _check_index(self) -> None:
         """Rebuild the search index if it was made with another tokenisation (a new OpenCC
@@ -341,6 +350,18 @@ class Store:
                 "INSERT INTO app_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+def _retry_busy(action, attempts: int = 50):
+    """Run an action that SQLite may refuse with "database is locked" without waiting for the
+    busy timeout (switching to WAL, or two processes creating the same new database)."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 + 0.01 * attempt)
 
 
 def _statements(script: str) -> list[str]:

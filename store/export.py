@@ -176,6 +176,7 @@ class _Item:
     clause: browse.Clause
     document: browse.Document
     ann: annotations.Annotation | None
+    cited: str  # the document as named in citations (browse.cited_name)
 
 
 def render(conn: sqlite3.Connection, spec: ExportSpec, template: Template | None = None) -> Note:
@@ -186,7 +187,8 @@ def render(conn: sqlite3.Connection, spec: ExportSpec, template: Template | None
     clauses = browse.clauses_by_ids(conn, clause_ids)
     docs = {d.id: d for d in (browse.document(conn, i) for i in {c.document_id for c in clauses}) if d}
     anns = annotations.annotations_for(conn, [c.id for c in clauses])
-    items = [_Item(c, docs[c.document_id], anns.get(c.id)) for c in clauses]
+    cited = {doc_id: browse.cited_name(conn, doc) for doc_id, doc in docs.items()}
+    items = [_Item(c, docs[c.document_id], anns.get(c.id), cited[c.document_id]) for c in clauses]
     body = _render_groups(items, spec.group_by, template)
     values = {
         "title": _cell(spec.title or "政策条款摘编"),
@@ -274,7 +276,7 @@ def _render_documents(items: list[_Item], template: Template, heading: str) -> s
 def _render_clause(item: _Item, template: Template, heading: str) -> str:
     clause, document, ann = item.clause, item.document, item.ann
     path = browse.display_path(clause.path)
-    citation_parts = [f"《{document.display_title}》", path, document.doc_number, document.date]
+    citation_parts = [item.cited, path, document.doc_number, document.date]
     citation = "，".join(_cell(p) for p in citation_parts if p)
     tags = ann.tags if ann else []
     status = ann.status if ann else "unreviewed"

@@ -105,7 +105,9 @@ def _place(name: str) -> regions.Place:
 
 def _store_parsed(store: Store, parsed: ParsedFile, source: str, sha: str) -> ImportResult:
     with store.transaction() as conn:
-        old_ids = [row[0] for row in conn.execute("SELECT id FROM documents WHERE source_path = ?", (source,))]
+        old = conn.execute("SELECT id, part, kind, label, identity FROM documents WHERE source_path = ?",
+                           (source,)).fetchall()
+        old_ids = [row[0] for row in old]
         saved_selection = _selected_keys(conn, old_ids)
         for document_id in old_ids:
             delete_document(conn, document_id)
@@ -116,13 +118,27 @@ def _store_parsed(store: Store, parsed: ParsedFile, source: str, sha: str) -> Im
             document_id, count = _insert_document(conn, doc, part, source, sha, parsed.encoding, main_title, stamp)
             ids.append(document_id)
             total += count
-        reattached, orphaned = annotations.reattach(conn, ids)
+        renamed = _renamed_identities(conn, old, ids)
+        reattached, orphaned = annotations.reattach(conn, ids, renamed)
         _restore_selection(conn, saved_selection, ids)
     status = "replaced" if old_ids else "imported"
     message = f"{'re-imported' if old_ids else 'imported'} {total} clauses in {len(ids)} document{'s' * (len(ids) != 1)}"
     if orphaned:
         message += f"; {orphaned} annotation{'s' * (orphaned != 1)} left as orphans"
     return ImportResult(str(parsed.file), status, message, len(ids), total, ids, reattached, orphaned)
+
+
+def _renamed_identities(conn: sqlite3.Connection, old: list[tuple], new_ids: list[int]) -> dict[str, str]:
+    """Old identity → new identity of the documents of a re-imported file whose title or 文号
+    changed: the same unit (kind and attachment label, else position) in the new version."""
+    new = [conn.execute("SELECT part, kind, label, identity FROM documents WHERE id = ?", (i,)).fetchone()
+           for i in new_ids]
+    renamed = {}
+    for _id, part, kind, label, identity in old:
+        same = [n for n in new if (n[1], n[2]) == (kind, label)] or [n for n in new if n[0] == part]
+        if len(same) == 1 and same[0][3] != identity:
+            renamed[identity] = same[0][3]
+    return renamed
 
 
 def document_identity(doc: ParsedDocument, main_title: str) -> str:

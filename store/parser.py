@@ -633,8 +633,15 @@ class _HeadingTree:
         """id(heading node) → the text on its own line after the label, as printed."""
 
     def build(self, paras: list[Para]) -> list[Node]:
+        # Where each numbered line is, to tell a gap in a list from a body line (see _fits_after).
+        self._numbered: dict[tuple[str, int], list[int]] = {}
+        for position, para in enumerate(paras):
+            cand = numbering.match(para.text) if para.role == "body" else None
+            if cand is not None:
+                self._numbered.setdefault((cand.style, cand.number), []).append(position)
         index = 0
         while index < len(paras):
+            self._position = index
             para = paras[index]
             if para.role == "attachment_list":
                 run = [para.text]
@@ -715,7 +722,7 @@ class _HeadingTree:
         for pos in range(len(self.stack) - 1, -1, -1):
             entry = self.stack[pos]
             if entry.style == cand.style:
-                if cand.number == entry.number + 1 and self._decimal_prefix_ok(cand, pos, entry):
+                if self._fits_after(cand, entry.number) and self._decimal_prefix_ok(cand, pos, entry):
                     return pos
                 return None
         # A keyword aside (前言) is closed by the first numbered heading.
@@ -723,7 +730,8 @@ class _HeadingTree:
             depth_cap = len(self.stack) - 1
         else:
             depth_cap = len(self.stack)
-        starts_new = cand.number == 1 or cand.number == self.last_number.get(cand.style, -10) + 1
+        last = self.last_number.get(cand.style)
+        starts_new = cand.number == 1 or (last is not None and self._fits_after(cand, last))
         if not starts_new:
             return None
         if cand.style in self.levels:
@@ -737,6 +745,19 @@ class _HeadingTree:
         if cand.style.startswith("decimal") and not self._decimal_parent_ok(cand, position):
             return None
         return position
+
+    def _fits_after(self, cand: numbering.Candidate, previous: int) -> bool:
+        """Whether the number continues a list that stopped at `previous`: the next number, or
+        (an item deleted or mistyped in the source) one or two numbers further when the list
+        goes on from there later in the text and the skipped numbers never show up."""
+        if cand.number == previous + 1:
+            return True
+        if not previous + 1 < cand.number <= previous + 3:
+            return False
+        later = self._numbered.get((cand.style, cand.number + 1), [])
+        skipped = any(p > self._position for n in range(previous + 1, cand.number)
+                      for p in self._numbered.get((cand.style, n), []))
+        return not skipped and any(p > self._position for p in later)
 
     def _decimal_prefix_ok(self, cand, pos, entry) -> bool:
         return not cand.numbers or cand.numbers[:-1] == entry.numbers[:-1]

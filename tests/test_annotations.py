@@ -445,6 +445,30 @@ def test_annotations_follow_their_clauses_through_a_revision(tmp_path):
     store.close()
 
 
+def test_a_new_title_or_doc_number_keeps_the_annotations(tmp_path):
+    """A revision that renames the document (a new title, a 文号 added) changes its identity;
+    its annotations still follow their clauses."""
+    source = tmp_path / "辽宁-降成本.txt"
+    original = SAMPLE["liaoning"].read_text(encoding="utf-8")
+    source.write_text(original, encoding="utf-8")
+    store = Store(tmp_path / "db.sqlite")
+    import_paths(store, [source])
+    conn = store.conn
+    clause = clause_with(conn, "全面推开营改增试点，确保所有行业税负只减不增")
+    set_note(store, clause, "跟踪营改增", "alice")
+    old_identity = annotation_for(conn, clause).key.split("/")[0]
+    renamed = original.replace("辽宁省降低实体经济企业成本工作实施方案", "辽宁省降低实体经济企业成本工作方案（修订）")
+    source.write_text("辽政发〔2017〕3号\n" + renamed, encoding="utf-8")
+    result = import_paths(store, [source])[0]
+    assert result.status == "replaced" and result.orphaned == 0
+    (ann,) = annotations.all_annotations(conn)
+    assert ann.note == "跟踪营改增" and ann.clause_id is not None
+    assert "全面推开营改增试点" in conn.execute("SELECT title FROM clauses WHERE id = ?", (ann.clause_id,)).fetchone()[0]
+    assert not ann.key.startswith(old_identity)
+    assert ann.document_title == "辽宁省降低实体经济企业成本工作方案（修订）"
+    store.close()
+
+
 def test_the_orphans_command_lists_them(tmp_path):
     source = tmp_path / "copy.txt"
     original = SAMPLE["liaoning"].read_text(encoding="utf-8")

@@ -513,7 +513,7 @@ class PolicyReviewApp(App):
         so that loading jieba never freezes the screen."""
         from tui.segmenter import suggest_in_subprocess
 
-        suggestion = suggest_in_subprocess(query.source)
+        suggestion = suggest_in_subprocess(query.source, self.db_path)
         self.post_message(SuggestionReady(generation, suggestion))
 
     @on(SuggestionReady)

@@ -223,13 +223,15 @@ def cmd_show(args: argparse.Namespace) -> int:
     store = open_store(args)
     clause = _clause_or_fail(store, args.clause_id)
     cite = browse.citation(store.conn, clause.id)
+    document = browse.document(store.conn, clause.document_id)
     ann = annotations.annotation_for(store.conn, clause.id)
     data = {
         "clause_id": clause.id,
         "key": clause.key,
         "province": cite.province,
         "region": cite.region,
-        "document": cite.document,
+        "document": document.display_title,
+        "citation": str(cite),
         "doc_number": cite.doc_number,
         "issuer": cite.issuer,
         "date": cite.date,
@@ -277,7 +279,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if result.total == 0:
         from store.words import suggestion
 
-        result.suggestion = suggestion(args.query)
+        result.suggestion = suggestion(args.query, store.conn)
     if args.json:
         data = {"query": result.query, "total": result.total, "results": [h.to_json() for h in result.hits]}
         if result.suggestion:

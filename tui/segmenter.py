@@ -7,14 +7,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-_SUGGEST = "import sys\nfrom store.words import suggestion\nprint(suggestion(sys.argv[1]) or '')"
+_SUGGEST = """import sys
+from store.db import Store
+from store.words import suggestion
+with Store(sys.argv[2], create=False) as store:
+    print(suggestion(sys.argv[1], store.conn) or '')
+"""
 
 
-def suggest_in_subprocess(query: str, timeout: float = 30) -> str | None:
-    """store.words.suggestion(query), run by a fresh Python process."""
+def suggest_in_subprocess(query: str, db_path: Path, timeout: float = 30) -> str | None:
+    """store.words.suggestion(query) against the database, run by a fresh Python process."""
     try:
-        done = subprocess.run([sys.executable, "-c", _SUGGEST, query], capture_output=True, text=True,
-                              timeout=timeout, check=False)
+        done = subprocess.run([sys.executable, "-c", _SUGGEST, query, str(db_path)], capture_output=True,
+                              text=True, timeout=timeout, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
     suggestion = done.stdout.strip() if done.returncode == 0 else ""
