@@ -113,12 +113,57 @@ def is_recipients_line(line: str) -> bool:
     if not line.endswith(("：", ":")) or "。" in line or len(line) > 300:
         return False
     body = line[:-1]
-    if len(body) < 2:
+    if len(body) < 2 or body.startswith(("附件", "抄送")):
         return False
-    return any(hint in body for hint in RECIPIENT_HINTS) and not body.startswith(("附件", "抄送"))
+    # A list of bodies (各市人民政府，省政府各厅委、各直属机构), not a sentence that happens to end
+    # with a colon (为做好…，经省政府同意，现就有关事项通知如下：).
+    items = [item for item in re.split(r"[，、,；;]", body) if item]
+    if any(len(item) > 30 for item in items):
+        return False
+    bodies = sum(1 for item in items if item.startswith("各") or item.endswith(_RECIPIENT_ENDINGS))
+    return bodies >= 0.6 * len(items) and any(hint in body for hint in RECIPIENT_HINTS)
+
+
+_RECIPIENT_ENDINGS = (
+    "政府", "部门", "单位", "机构", "委", "办", "局", "厅", "会", "院", "企业", "公司", "集团", "部", "署",
+    "中心", "学校", "高校", "医院", "银行", "处", "室", "所", "站", "队", "区", "县", "市", "州", "盟", "旗",
+    "乡镇", "街道", "党委", "党组", "组织", "人员", "同志",
+)
 
 
 def clean_cc(text: str) -> str:
     body = CC_RE.sub("", text).strip()
     body = re.sub(r"\s+", "", body)
     return body.rstrip("。.")
+
+
+_INFO_KEYS = {
+    "索引号": None, "主题分类": None, "主题词": None, "体裁分类": None, "组配分类": None, "服务对象": None,
+    "公开方式": None, "公开范围": None, "信息来源": None, "有效性": None, "时效性": None, "有效期": None,
+    "生效日期": None, "废止日期": None, "所属机构": None, "发布日期": None,
+    "发文机关": "issuer", "发布机构": "issuer", "发文单位": "issuer", "成文日期": "date",
+    "标题": "title", "名称": "title", "发文字号": "doc_number", "文号": "doc_number",
+}
+_INFO_FIELD_RE = re.compile(
+    r"(索\s*引\s*号|主题分类|主\s*题\s*词|体裁分类|组配分类|服务对象|公开方式|公开范围|信息来源|有\s*效\s*性|时\s*效\s*性|"
+    r"有\s*效\s*期|生效日期|废止日期|所属机构|发布日期|发文机关|发布机构|发文单位|成文日期|标\s*题|名\s*称|发文字号|文\s*号)"
+    r"\s*[:：]\s*"
+)
+
+
+def info_table_fields(line: str) -> dict[str, str] | None:
+    """The fields of a line of the information table that government sites print above a
+    document (索引号, 发文机关, 成文日期, 标题, 发文字号 …), or None when it is not one. A line
+    may hold several fields. Returns the fields this program uses: issuer, date, title,
+    doc_number."""
+    if not _INFO_FIELD_RE.match(line):
+        return None
+    fields: dict[str, str] = {}
+    matches = list(_INFO_FIELD_RE.finditer(line))
+    for n, m in enumerate(matches):
+        end = matches[n + 1].start() if n + 1 < len(matches) else len(line)
+        key = _INFO_KEYS["".join(m.group(1).split())]
+        value = line[m.end():end].strip()
+        if key and value:
+            fields[key] = parse_date(value) if key == "date" else value
+    return fields

@@ -70,7 +70,7 @@ _UNITS = "万亿千百元角分倍个户人家名次项件台辆套吨米亩斤�
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 第一章 / 第1章 / 第一部分 … ; 条 is the article of regulations.
-    ("chapter", re.compile(rf"^(第{_SPACE}(?:{_CN}+|{_D}+){_SPACE}(编|部分|章|节|条|款))(?=[ \t\u3000\xa0:：、]|$|[^\x00-\x7f])")),
+    ("chapter", re.compile(rf"^(第{_SPACE}(?:{_CN}+|{_D}+){_SPACE}(编|篇|部分|章|节|条|款))(?=[ \t\u3000\xa0:：、]|$|[^\x00-\x7f])")),
     # 一、 一. 一．
     ("cn", re.compile(rf"^({_CN}{{1,4}}){_SPACE}[、.．]")),
     # （一） (一)
@@ -91,7 +91,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("paren_digit", re.compile(rf"^([{_PAREN_DIGITS}])")),
 ]
 
-_CHAPTER_RE = re.compile(rf"第{_SPACE}({_CN}+|{_D}+){_SPACE}(编|部分|章|节|条|款)")
+_CHAPTER_RE = re.compile(rf"第{_SPACE}({_CN}+|{_D}+){_SPACE}(编|篇|部分|章|节|条|款)")
 
 KEYWORD_HEADINGS = {
     # Unnumbered parts that behave like chapters: numbered headings after them are children.

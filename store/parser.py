@@ -84,10 +84,12 @@ def parse_text(text: str, file: str = "", encoding: str = "utf-8", province: str
     if province and regions.place_from_name(province) is None:
         raise InputError(f"unknown province {province!r}: use a name such as 辽宁, 辽宁省, 忻州 or 全国")
     dropped: list[DroppedLine] = []
-    lines = _clean_lines(text, dropped)
+    info: dict[str, str] = {}
+    lines = _clean_lines(text, dropped, info)
     paras = _assemble_paragraphs(lines)
     units = _split_units(paras, dropped)
     documents = [_build_document(unit, dropped) for unit in units if unit.paras or unit.title]
+    _apply_info_table(documents, info)
     _share_metadata(documents)
     _assign_places(documents, units, province)
     dropped.sort(key=lambda d: d.line)
@@ -97,9 +99,14 @@ def parse_text(text: str, file: str = "", encoding: str = "utf-8", province: str
 # --------------------------------------------------------------------------- lines
 
 
-def _clean_lines(text: str, dropped: list[DroppedLine]) -> list[tuple[int, str, bool]]:
+INFO_TABLE_LINES = 30
+"""The information table of a government site (索引号, 发文机关 …) is above the document."""
+
+
+def _clean_lines(text: str, dropped: list[DroppedLine], info: dict[str, str]) -> list[tuple[int, str, bool]]:
     """(line number, cleaned text, indented) for every line that is not noise; blank lines
-    are kept as "" because they separate paragraphs."""
+    are kept as "" because they separate paragraphs. Fields of a site's information table
+    go into `info`."""
     raw_lines = text.replace("\ufeff", "").splitlines()
     cleaned = [cleanup.clean_line(raw) for raw in raw_lines]
     out: list[tuple[int, str, bool]] = []
@@ -120,6 +127,12 @@ def _clean_lines(text: str, dropped: list[DroppedLine]) -> list[tuple[int, str, 
             in_link_list = False
         if line in cleanup.TRAILING_LIST_MARKERS:
             in_link_list = True
+        fields = metadata.info_table_fields(line) if index < INFO_TABLE_LINES else None
+        if fields is not None:
+            for key, value in fields.items():
+                info.setdefault(key, value)
+            dropped.append(DroppedLine(number, line, "information table"))
+            continue
         reason = cleanup.noise_reason(line)
         if reason:
             dropped.append(DroppedLine(number, line, reason))
@@ -533,7 +546,7 @@ def _extract_metadata(doc: ParsedDocument, paras: list[Para], dropped: list[Drop
         elif not seen_body and (issuer := metadata.red_header_issuer(text)):
             doc.issuer = doc.issuer or issuer
             reason = "版头"
-        elif not seen_body and metadata.is_recipients_line(text):
+        elif not seen_body and doc.recipients is None and metadata.is_recipients_line(text):
             doc.recipients = doc.recipients or text.rstrip("：:").strip()
             reason = "主送"
         elif metadata.DISCLOSURE_RE.match(text):
@@ -841,6 +854,18 @@ class _HeadingTree:
 
 
 # --------------------------------------------------------------------------- places
+
+
+def _apply_info_table(documents: list[ParsedDocument], info: dict[str, str]) -> None:
+    """What the site's information table says fills what the text itself did not."""
+    if not info or not documents:
+        return
+    first = documents[0]
+    for name in ("doc_number", "issuer", "date"):
+        if info.get(name) and getattr(first, name) is None:
+            setattr(first, name, info[name])
+    if info.get("title") and not first.title:
+        first.title = clean_title(info["title"])
 
 
 def _share_metadata(documents: list[ParsedDocument]) -> None:

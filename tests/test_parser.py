@@ -27,7 +27,7 @@ METADATA_KEYS = ("title", "doc_number", "issuer", "date", "province", "region", 
 
 ALLOWED_DROP_REASONS = {
     "boilerplate", "page number", "separator", "table of contents", "navigation", "主送", "文号", "issuer",
-    "date", "disclosure", "抄送", "版记", "版头", "issuer and date", "attachment label",
+    "date", "disclosure", "抄送", "版记", "版头", "issuer and date", "attachment label", "information table",
 }
 
 # A pinyin annotation as web pages add them after a character: 調(diào). Written here, not taken
@@ -400,6 +400,39 @@ def test_national_notice():
         (2, "（四）", "有效降低企业融资成本"),
         (1, "三、", "保障措施"),
         (2, "（五）", "加强组织领导"),
+    ]
+
+
+def test_site_information_table_is_metadata_not_text():
+    parsed = parse_doc("govcn-info-table.txt")
+    notice, main = parsed.documents
+    assert notice.title == "国务院关于印发降低实体经济企业成本工作方案的通知"
+    assert (main.doc_number, main.issuer, main.date, main.province) == ("国发〔2016〕48号", "国务院", "2016-08-08", "全国")
+    table = [d.text for d in parsed.dropped if d.reason == "information table"]
+    assert len(table) == 7 and table[0].startswith("索 引 号")
+    assert all("索引号" not in node.text for doc in parsed.documents for node in doc.nodes)
+
+
+def test_a_notice_that_is_itself_the_document():
+    (doc,) = parse_doc("notice-with-headings.txt").documents
+    assert (doc.kind, doc.title) == ("main", "河南省人民政府办公厅关于做好2021年春耕生产工作的通知")
+    assert (doc.doc_number, doc.issuer, doc.date) == ("豫政办明电〔2021〕5号", "河南省人民政府办公厅", "2021-03-01")
+    assert doc.recipients.startswith("各省辖市人民政府") and doc.province == "河南省"
+    assert tree(doc.nodes) == [(1, "一、", "切实稳定粮食播种面积"), (1, "二、", "加强农资供应保障"),
+                               (1, "三、", "强化防灾减灾措施")]
+    assert doc.nodes[0].text.startswith("为切实做好今年春耕生产工作")  # the opening paragraph is a clause
+
+
+def test_parts_chapters_and_sections_of_a_five_year_plan():
+    (doc,) = parse_doc("plan-parts-chapters-sections.txt").documents
+    assert tree(doc.nodes) == [
+        (1, "第一篇", "开启全面建设社会主义现代化四川新征程"),
+        (2, "第一章", "发展环境"),
+        (3, "第一节", "发展基础"),
+        (3, "第二节", "发展环境"),
+        (2, "第二章", "指导方针"),
+        (1, "第二篇", "坚持创新驱动发展"),
+        (2, "第三章", "建设具有全国影响力的科技创新中心"),  # chapters are numbered across parts
     ]
 
 
