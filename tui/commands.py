@@ -44,10 +44,14 @@ def open_store(args: argparse.Namespace) -> Store:
 
 
 def seed_samples(store: Store) -> None:
+    """Import the sample corpus; its keywords are extracted by a background process, so that
+    loading jieba does not delay the first screen."""
     from sample_db import sample_files
     from store.importer import import_paths
+    from tui.segmenter import fill_keywords_in_subprocess
 
     import_paths(store, sample_files())
+    fill_keywords_in_subprocess(store.path)
 
 
 def _author(store: Store | None = None) -> str:

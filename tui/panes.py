@@ -192,6 +192,9 @@ class LinePane(Widget, can_focus=True):
         if not count:
             self.top = 0
             return
+        if not self.size.height:  # not laid out yet: on_resize scrolls once the height is known
+            self.top = min(self.top, self.cursor)
+            return
         cursor = self.cursor
         if cursor < self.top:
             self.top = cursor
@@ -391,9 +394,10 @@ class SectionsPane(LinePane):
     def set_documents(self, documents: list[browse.Document], open_id: int | None = None) -> None:
         self.documents = documents
         self.open_tree = None
-        target = open_id if any(d.id == open_id for d in self._visible_documents()) else None
-        if target is None and self._visible_documents():
-            target = self._visible_documents()[0].id
+        visible = self._visible_documents()
+        target = open_id if any(d.id == open_id for d in visible) else None
+        if target is None and visible:  # the main document rather than its covering notice
+            target = next((d.id for d in visible if d.kind == "main"), visible[0].id)
         if target is not None:
             self._open(target)
         self._rebuild()
