@@ -75,26 +75,19 @@ def clean_line(raw: str) -> str:
 
 
 def noise_reason(line: str) -> str | None:
-    """Why a cleaned line is noise, or None when it is text."""
-    if len(line) > 60:  # only a TOC entry, a rule or a breadcrumb trail can be this long
-        if line[-1].isdigit() and _DOT_LEADER_RE.search(line):
-            return "table of contents"
-        if _SEPARATOR_RE.match(line):
-            return "separator"
-        if (">" in line or "＞" in line or "»" in line or "›" in line) and _NAV_RE.match(line):
-            return "navigation"
-        return None
-    if line in BOILERPLATE_LINES:
+    """Why a cleaned line is noise, or None when it is text. Lines over 60 characters can
+    only be a table of contents entry, a rule or a breadcrumb trail; the other checks are
+    skipped for them (most lines of a document are long)."""
+    short = len(line) <= 60
+    if short and line in BOILERPLATE_LINES:
         return "boilerplate"
-    if _PAGE_NUMBER_RE.match(line):
+    if short and _PAGE_NUMBER_RE.match(line):
         return "page number"
     if _SEPARATOR_RE.match(line):
         return "separator"
-    if _DOT_LEADER_RE.search(line):
+    if (short or line[-1].isdigit()) and _DOT_LEADER_RE.search(line):
         return "table of contents"
-    if _BOILERPLATE_PREFIX_RE.match(line):
-        return "boilerplate"
-    if _SITE_NAME_RE.match(line):
+    if short and (_BOILERPLATE_PREFIX_RE.match(line) or _SITE_NAME_RE.match(line)):
         return "boilerplate"
     if (">" in line or "＞" in line or "»" in line or "›" in line) and _NAV_RE.match(line):
         return "navigation"

@@ -13,7 +13,7 @@ import pytest
 from store import annotations, browse, selection
 from store.db import Store
 from store.search import search
-from tests.tui_helpers import make_app, make_db, screen_text, settle, type_text
+from tests.tui_helpers import filter_for, make_app, make_db, screen_text, settle, type_text
 
 
 @pytest.fixture(autouse=True)
@@ -141,10 +141,7 @@ async def test_filter_traditional_text_found_by_simplified_terms(db, tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app)
-        await pilot.press("slash")
-        await type_text(pilot, "税费")
-        await pilot.press("enter")
-        await settle(pilot, app)
+        await filter_for(pilot, app, "税费")
         provinces = {row.place.province for row in app.places.rows if row.matches}
         assert "上海市" in provinces  # the Shanghai sample is in traditional characters: 稅費
         app.go_to_place("上海市", None)
@@ -178,10 +175,7 @@ async def test_selection_space_v_and_V_and_it_survives_a_restart(db, tmp_path):
         assert app.clauses.cursor == min(1, app.clauses.item_count() - 1)
         assert first.id in app.clauses.selected
         assert "1 selected" in screen_text(app)
-        await pilot.press("slash")
-        await type_text(pilot, "公积金")
-        await pilot.press("enter")
-        await settle(pilot, app)
+        await filter_for(pilot, app, "公积金")
         await pilot.press("v")
         await settle(pilot, app)
         with Store(db) as store:
@@ -254,10 +248,7 @@ async def test_bulk_status_applies_to_the_selection_the_filter_shows_only(db, tm
     app = make_app(db, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app)
-        await pilot.press("slash")
-        await type_text(pilot, "社保")
-        await pilot.press("enter")
-        await settle(pilot, app)
+        await filter_for(pilot, app, "社保")
         await pilot.press("s")
         await pilot.pause()
         assert "hidden by the filter" in screen_text(app)
@@ -291,10 +282,7 @@ async def test_export_dialog_writes_the_note(db, tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("slash")
-        await type_text(pilot, "公积金")
-        await pilot.press("enter")
-        await settle(pilot, app)
+        await filter_for(pilot, app, "公积金")
         await pilot.press("e")
         await settle(pilot, app)
         text = screen_text(app)

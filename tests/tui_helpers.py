@@ -44,3 +44,12 @@ async def settle(pilot, app: PolicyReviewApp) -> None:
 async def type_text(pilot, text: str) -> None:
     for ch in text:
         await pilot.press(ch)
+
+
+async def filter_for(pilot, app: PolicyReviewApp, query: str) -> None:
+    """Type a filter as a reviewer does (/, the words, enter) and wait for its results."""
+    await pilot.press("slash")
+    await type_text(pilot, query)
+    await settle(pilot, app)
+    await pilot.press("enter")
+    await settle(pilot, app)
