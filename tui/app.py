@@ -52,13 +52,6 @@ class FilterResults(Message):
         self.complete = complete
 
 
-class FilterFailed(Message):
-    def __init__(self, generation: int, message: str) -> None:
-        super().__init__()
-        self.generation = generation
-        self.message = message
-
-
 class SuggestionReady(Message):
     def __init__(self, generation: int, suggestion: str | None) -> None:
         super().__init__()
@@ -577,12 +570,10 @@ class PolicyReviewApp(App):
         if clause is None:
             return
         document = browse.document(self.store.conn, clause.document_id)
-        key = (document.province, document.region)
-        if self.places.current_key() not in (key, (document.province, None)):
-            self.places.hide_empty = self.places.hide_empty and bool(self.doc_counts)
+        if self.places.current_key() not in {(document.province, document.region), (document.province, None)}:
             self._reload_places(keep=(document.province, None))
-        if self.sections.open_tree is None or self.sections.open_tree.document_id != document.id \
-                or self.places.current_key() not in (key, (document.province, None)):
+            self._show_place(document.id)
+        elif self.sections.open_tree is None or self.sections.open_tree.document_id != document.id:
             self._show_place(document.id)
         row = self.sections.row_of_clause(document.id, clause.ordinal)
         self.sections.set_cursor(row, announce=False)
