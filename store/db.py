@@ -232,6 +232,9 @@ class Store:
         try:
             self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
             self.conn.execute("PRAGMA busy_timeout = 30000")
+            # Larger pages for a new file (ignored once the file exists): 16 KB pages build a
+            # million-clause index about a quarter faster (bench/README.md).
+            self.conn.execute("PRAGMA page_size = 16384")
             _retry_busy(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -291,6 +294,10 @@ class Store:
                     conn.execute(statement)
             if version == 0:
                 self._seed_places(conn)
+                # FTS5 leaves of about a page, merged 16 segments at a time: fewer merges while
+                # importing, the same queries.
+                conn.execute("INSERT INTO clause_index (clause_index, rank) VALUES ('pgsz', 16000)")
+                conn.execute("INSERT INTO clause_index (clause_index, rank) VALUES ('automerge', 16)")
                 conn.execute("INSERT INTO meta VALUES ('index_version', ?)", (index_version(),))
                 conn.execute("INSERT INTO meta VALUES ('created_at', ?)", (now(),))
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

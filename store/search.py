@@ -23,7 +23,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
-from store.db import STATUSES
+from store.db import STATUSES, province_key_range
 from store.errors import QueryError
 from store.normalize import fold, fold_with_offsets
 
@@ -153,6 +153,7 @@ class _Compiled:
     fts: str | None  # MATCH expression driving the scan, in rowid (reading) order
     where: list[str]
     params: list
+    key_range: tuple[int, int] | None = None  # sort keys of the one province a query names
 
 
 def _compile(conn: sqlite3.Connection, query: Query) -> _Compiled:
@@ -160,12 +161,22 @@ def _compile(conn: sqlite3.Connection, query: Query) -> _Compiled:
     negative_fts = []
     where: list[str] = []
     params: list = []
+    key_range = None
     for group in query.groups:
         if group.is_text:
             expr = " OR ".join(_phrase(t.value) for t in group.terms)
             expr = f"({expr})" if len(group.terms) > 1 else expr
             (negative_fts if group.negated else positive_fts).append(expr)
             continue
+        if not group.negated and len(group.terms) == 1 and group.terms[0].kind == "province":
+            # Sort keys are grouped by province: one province is a range of the index, read
+            # directly rather than filtered row by row (3 ms instead of 55 ms at 1M clauses).
+            places = _matching_places(conn, group.terms[0].value)
+            provinces = {province for province, _region in places}
+            if len(provinces) == 1:
+                key_range = _intersect(key_range, province_key_range(provinces.pop()))
+                if all(region is None for _province, region in places):
+                    continue
         parts = []
         for term in group.terms:
             sql, term_params = _term_sql(conn, term)
@@ -179,7 +190,13 @@ def _compile(conn: sqlite3.Connection, query: Query) -> _Compiled:
     elif negative_fts:
         where.append("c.sort_key NOT IN (SELECT rowid FROM clause_index WHERE clause_index MATCH ?)")
         params.append(" OR ".join(negative_fts))
-    return _Compiled(fts, where, params)
+    return _Compiled(fts, where, params, key_range)
+
+
+def _intersect(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int] | None:
+    if a is None or b is None:
+        return a or b
+    return max(a[0], b[0]), min(a[1], b[1])  # may be empty (low > high): then nothing matches
 
 
 def _term_sql(conn: sqlite3.Connection, term: Term) -> tuple[str, list]:
@@ -294,6 +311,7 @@ def _from_where(compiled: _Compiled, after: int | None, key_range: tuple[int, in
     if after is not None:
         where.append(f"{key} > ?")
         params.append(after)
+    key_range = _intersect(compiled.key_range, key_range)
     if key_range is not None:
         where.append(f"{key} BETWEEN ? AND ?")
         params.extend(key_range)
@@ -341,6 +359,7 @@ def count(conn: sqlite3.Connection, query: str | Query, cap: int | None = None,
         # Count from the index alone: no join needed.
         sql = "SELECT rowid FROM clause_index WHERE clause_index MATCH ?"
         params: list = [compiled.fts]
+        key_range = _intersect(compiled.key_range, key_range)
         if key_range:
             sql += " AND rowid BETWEEN ? AND ?"
             params.extend(key_range)
@@ -353,19 +372,32 @@ def count(conn: sqlite3.Connection, query: str | Query, cap: int | None = None,
     return (cap, True) if n > cap else (n, False)
 
 
-def counts_by_document(conn: sqlite3.Connection, query: str | Query) -> dict[int, int]:
-    """Matching clauses per document, for the counts in the province and section panes."""
+def counts_by_document(conn: sqlite3.Connection, query: str | Query,
+                       key_range: tuple[int, int] | None = None) -> dict[int, int]:
+    """Matching clauses per document (optionally only in a range of sort keys, such as one
+    province), for the counts in the province and section panes."""
     parsed = parse_query(query) if isinstance(query, str) else query
     compiled = _compile(conn, parsed)
     if compiled.fts and not compiled.where:
+        low, high = _intersect(compiled.key_range, key_range) or (0, (1 << 63) - 1)
         rows = conn.execute(
-            "SELECT (rowid >> 24) & 4294967295, count(*) FROM clause_index WHERE clause_index MATCH ? GROUP BY 1",
-            [compiled.fts],
+            "SELECT (rowid >> 24) & 4294967295, count(*) FROM clause_index WHERE clause_index MATCH ? "
+            "AND rowid BETWEEN ? AND ? GROUP BY 1",
+            [compiled.fts, low, high],
         )
     else:
-        from_where, params = _from_where(compiled, None, None)
+        from_where, params = _from_where(compiled, None, key_range)
         rows = conn.execute(f"SELECT c.document_id, count(*) {from_where} GROUP BY c.document_id", params)
     return dict(rows.fetchall())
+
+
+def counts_by_province(conn: sqlite3.Connection, query: str | Query, cap: int) -> dict[str, tuple[int, bool]]:
+    """Matches per province, each counted up to `cap` ((cap, True) beyond): what the province
+    pane shows while the reviewer types, when exact counts of a common word would take too
+    long (counting 340,000 matches of 企 takes ~100 ms at a million clauses)."""
+    parsed = parse_query(query) if isinstance(query, str) else query
+    provinces = [row[0] for row in conn.execute("SELECT DISTINCT province FROM documents")]
+    return {province: count(conn, parsed, cap=cap, key_range=province_key_range(province)) for province in provinces}
 
 
 def matching_keys(conn: sqlite3.Connection, query: str | Query, key_range: tuple[int, int]) -> list[int]:

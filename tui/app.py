@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from pathlib import Path
 
 from textual import on, work
@@ -21,7 +22,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from store import annotations, browse, selection
 from store import search as search_store
-from store.db import STATUSES, Store
+from store.db import STATUSES, Store, province_key_range
 from store.errors import PolicyReviewError, QueryError
 from tui.config import Config, load_config
 from tui.palette import PolicyReviewCommands
@@ -35,11 +36,12 @@ COUNT_CAP = 1000
 
 
 class FilterResults(Message):
-    """Matches for a filter: first the fast part (capped total, the open document), then
-    the per-document counts for every pane."""
+    """Matches for a filter. With many matches, first a fast part (counts capped at 1000 per
+    province, exact ones for the documents of the province on screen), then, once typing
+    pauses, exact counts everywhere (complete)."""
 
     def __init__(self, generation: int, query: search_store.Query, total: int, capped: bool,
-                 doc_counts: dict[int, int] | None, open_doc: int | None, open_keys: list[int] | None,
+                 doc_counts: dict[int, int], province_counts: dict[str, tuple[int, bool]] | None,
                  complete: bool) -> None:
         super().__init__()
         self.generation = generation
@@ -47,8 +49,7 @@ class FilterResults(Message):
         self.total = total
         self.capped = capped
         self.doc_counts = doc_counts
-        self.open_doc = open_doc
-        self.open_keys = open_keys
+        self.province_counts = province_counts
         self.complete = complete
 
 
@@ -124,6 +125,7 @@ class PolicyReviewApp(App):
         self.shown_generation = 0  # the filter whose first results the panes show
         self.counted_generation = 0  # the filter whose counts are all in
         self.doc_counts: dict[int, int] | None = None
+        self.province_counts: dict[str, tuple[int, bool]] | None = None  # while exact counts are pending
         self.total_label = ""
         self.filter_error = ""
         self.suggestion: str | None = None
@@ -226,21 +228,31 @@ class PolicyReviewApp(App):
 
     # -- loading the panes
 
-    def _place_matches(self) -> dict[tuple[str, str | None], int] | None:
+    def _place_matches(self) -> tuple[dict[tuple[str, str | None], int] | None, set[tuple[str, str | None]]]:
+        """Matches per province and region, and which counts are capped ("1000+"). While
+        exact counts are pending, regions of other provinces are left out (shown as …)."""
         if self.doc_counts is None:
-            return None
+            return None, set()
         counts: dict[tuple[str, str | None], int] = {}
+        pending = self.province_counts is not None
         for doc_id, province, region in self.store.conn.execute("SELECT id, province, region FROM documents"):
+            if pending and doc_id not in self.doc_counts:
+                continue
             n = self.doc_counts.get(doc_id, 0)
-            if n:
-                counts[(province, None)] = counts.get((province, None), 0) + n
-                if region:
-                    counts[(province, region)] = counts.get((province, region), 0) + n
-        return counts
+            counts[(province, None)] = counts.get((province, None), 0) + n
+            if region:
+                counts[(province, region)] = counts.get((province, region), 0) + n
+        capped = set()
+        for province, (n, is_capped) in (self.province_counts or {}).items():
+            counts[(province, None)] = n
+            if is_capped:
+                capped.add((province, None))
+        return counts, capped
 
     def _reload_places(self, keep: tuple[str, str | None] | None = None) -> None:
         keep = keep or self.places.current_key()
-        self.places.set_places(browse.places(self.store.conn), self._place_matches(), keep)
+        matches, capped = self._place_matches()
+        self.places.set_places(browse.places(self.store.conn), matches, keep, capped)
 
     def _show_place(self, document_id: int | None = None) -> None:
         place = self.places.current()
@@ -433,12 +445,14 @@ class PolicyReviewApp(App):
         if query.is_empty:
             self._set_filter(None)
             return
-        tree = self.sections.open_tree
-        self._run_filter(self.generation, query, tree.document_id if tree else None)
+        place = self.places.current()
+        self._run_filter(self.generation, query, place.province if place else None)
 
-    def _set_filter(self, query: search_store.Query | None, doc_counts: dict[int, int] | None = None) -> None:
+    def _set_filter(self, query: search_store.Query | None, doc_counts: dict[int, int] | None = None,
+                    province_counts: dict[str, tuple[int, bool]] | None = None) -> None:
         self.query = query
         self.doc_counts = doc_counts if query is not None else None
+        self.province_counts = province_counts if query is not None else None
         if query is None:
             self.total_label = ""
             self.filter_error = ""
@@ -447,29 +461,29 @@ class PolicyReviewApp(App):
         self._show_place(current.document.id if current else None)
 
     @work(thread=True, exclusive=True, group="filter", exit_on_error=False, description="filtering")
-    def _run_filter(self, generation: int, query: search_store.Query, open_doc: int | None) -> None:
+    def _run_filter(self, generation: int, query: search_store.Query, province: str | None) -> None:
         worker = get_current_worker()
         store = Store(self.db_path)
         self._filter_conn = store.conn
         try:
             conn = store.conn
             total, capped = search_store.count(conn, query, cap=COUNT_CAP)
-            if worker.is_cancelled:
-                return
-            open_keys = None
-            if open_doc is not None:
-                document = browse.document(conn, open_doc)
-                if document:
-                    open_keys = search_store.matching_keys(conn, query, document.key_range)
-            if capped:  # many matches: show the open document first, count the rest after
-                self.post_message(FilterResults(generation, query, total, capped, None, open_doc, open_keys, False))
+            if capped and not worker.is_cancelled:
+                # Many matches: capped counts per province and exact ones for the province on
+                # screen now; exact counts everywhere once the reviewer stops typing.
+                here = search_store.counts_by_document(conn, query, province_key_range(province)) if province else {}
+                by_province = search_store.counts_by_province(conn, query, cap=COUNT_CAP)
+                self.post_message(FilterResults(generation, query, total, True, here, by_province, False))
+                for _ in range(6):
+                    time.sleep(0.05)
+                    if worker.is_cancelled:
+                        return
             if worker.is_cancelled:
                 return
             counts = search_store.counts_by_document(conn, query)
             if worker.is_cancelled:
                 return
-            self.post_message(FilterResults(generation, query, sum(counts.values()), False, counts, open_doc,
-                                            open_keys, True))
+            self.post_message(FilterResults(generation, query, sum(counts.values()), False, counts, None, True))
             if not counts:
                 self._suggest(generation, query)
         except sqlite3.OperationalError as exc:
@@ -485,21 +499,10 @@ class PolicyReviewApp(App):
         if message.generation != self.generation:
             return  # an outdated keystroke
         self.total_label = f"{message.total}+" if message.capped else str(message.total)
-        if not message.complete:
-            # Fast part: the open document's clauses and the status bar, before the counts.
-            self.query = message.query
-            if self.sections.open_tree and self.sections.open_tree.document_id == message.open_doc:
-                self.sections.match_counts = self.doc_counts or {}
-                if self.doc_counts is None:
-                    self.sections.match_counts = {message.open_doc: len(message.open_keys or [])}
-                self.sections.set_matches(self.sections.match_counts, message.open_keys)
-                self._show_clauses()
-            self._update_status()
-            self.shown_generation = message.generation
-            return
-        self.doc_counts = message.doc_counts
-        self._set_filter(message.query, message.doc_counts)
-        self.shown_generation = self.counted_generation = message.generation
+        self._set_filter(message.query, message.doc_counts, message.province_counts)
+        self.shown_generation = message.generation
+        if message.complete:
+            self.counted_generation = message.generation
 
     def _suggest(self, generation: int, query: search_store.Query) -> None:
         """jieba's segmentation of a phrase that found nothing, computed in a helper process

@@ -278,7 +278,8 @@ class LinePane(Widget, can_focus=True):
 @dataclass
 class PlaceRow:
     place: browse.Place
-    matches: int | None = None  # while a filter is active
+    matches: int | None = None  # while a filter is active; None: not counted yet
+    capped: bool = False  # at least `matches` (shown as 1000+)
 
 
 class PlacesPane(LinePane):
@@ -292,16 +293,20 @@ class PlacesPane(LinePane):
         self._all: list[PlaceRow] = []
 
     def set_places(self, places: list[browse.Place], matches: dict[tuple[str, str | None], int] | None,
-                   keep: tuple[str, str | None] | None = None) -> None:
+                   keep: tuple[str, str | None] | None = None,
+                   capped: set[tuple[str, str | None]] | None = None) -> None:
+        """Places and, while filtering, their match counts (a place missing from `matches`
+        has not been counted yet)."""
         self.filtering = matches is not None
-        self._all = [PlaceRow(p, (matches or {}).get((p.province, p.region), 0) if matches is not None else None)
-                     for p in places]
+        capped = capped or set()
+        self._all = [PlaceRow(p, matches.get((p.province, p.region)) if matches is not None else None,
+                              (p.province, p.region) in capped) for p in places]
         self._apply(keep)
 
     def _apply(self, keep: tuple[str, str | None] | None) -> None:
         rows = self._all
         if self.filtering and self.hide_empty:
-            rows = [r for r in rows if r.matches]
+            rows = [r for r in rows if r.matches != 0]
         self.rows = rows
         index = 0
         if keep is not None:
@@ -329,7 +334,7 @@ class PlacesPane(LinePane):
 
     def item_key(self, index: int) -> object:
         row = self.rows[index]
-        return (row.matches, row.place.documents)
+        return (row.matches, row.capped, row.place.documents)
 
     def empty_message(self) -> str:
         return "no matches" if self.filtering else "no documents"
@@ -337,9 +342,14 @@ class PlacesPane(LinePane):
     def item_lines(self, index: int, width: int) -> list[StyledLine]:
         row = self.rows[index]
         place = row.place
-        dim = self.filtering and not row.matches
+        dim = self.filtering and row.matches == 0
         name = ("  " + place.region) if place.region else regions.short_name(place.province)
-        count = f"{row.matches}" if self.filtering else f"{place.documents}"
+        if not self.filtering:
+            count = f"{place.documents}"
+        elif row.matches is None:
+            count = "…"
+        else:
+            count = f"{row.matches}+" if row.capped else f"{row.matches}"
         name = truncate(name, max(1, width - len(count) - 2))
         line = StyledLine(" ")
         line.add(name, self.style_of("pane--dim") if dim else None)
