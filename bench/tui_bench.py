@@ -91,6 +91,7 @@ def build(db: Path, clauses: int, seed: int = 7) -> None:
                 item = 0
             item += 1
             text = "".join(rng.choice(pool) for _ in range(rng.choice((1, 1, 2))))
+            text = text.lstrip("0123456789.．、%％ ")  # "3.2020年…" would read as heading 3.2
             if rng.random() < 0.15:
                 text = to_traditional.convert(text)
             lines.append(f"{item}.{text}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from tui.panes import ClauseSource, ClausesPane, LinePane, PlacesPane, SectionsP
 from tui.render import plain
 
 COUNT_CAP = 1000
+PROVINCE_CAP = 100
+"""While typing, each province's matches are counted up to this (shown as 100+)."""
 
 
 # --------------------------------------------------------------------------- messages
@@ -131,7 +134,8 @@ class PolicyReviewApp(App):
         self.suggestion: str | None = None
         self.message = ""
         self._data_version = self._read_data_version()
-        self._filter_conn: sqlite3.Connection | None = None
+        self._filter_store: Store | None = None  # the filter workers' own connection
+        self._filter_lock = threading.Lock()
 
     # -- layout
 
@@ -411,6 +415,15 @@ class PolicyReviewApp(App):
         box.display = True
         box.value = self.filter_text
         box.focus()
+        self._prepare_filter()
+
+    @work(thread=True, exclusive=True, group="prepare-filter", exit_on_error=False, description="preparing")
+    def _prepare_filter(self) -> None:
+        """Load the traditional/simplified tables while the reviewer starts typing, not on the
+        first keystroke."""
+        from store.normalize import fold
+
+        fold("稅")
 
     @on(Input.Changed, "#filter-input")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -430,8 +443,8 @@ class PolicyReviewApp(App):
         self.generation += 1
         self.filter_text = text
         self.suggestion = None
-        if self._filter_conn is not None:
-            self._filter_conn.interrupt()  # stop a slow count for an outdated keystroke
+        if self._filter_store is not None:
+            self._filter_store.conn.interrupt()  # stop a slow count for an outdated keystroke
         if not text.strip():
             self._set_filter(None)
             return
@@ -463,36 +476,38 @@ class PolicyReviewApp(App):
     @work(thread=True, exclusive=True, group="filter", exit_on_error=False, description="filtering")
     def _run_filter(self, generation: int, query: search_store.Query, province: str | None) -> None:
         worker = get_current_worker()
-        store = Store(self.db_path)
-        self._filter_conn = store.conn
-        try:
-            conn = store.conn
-            total, capped = search_store.count(conn, query, cap=COUNT_CAP)
-            if capped and not worker.is_cancelled:
-                # Many matches: capped counts per province and exact ones for the province on
-                # screen now; exact counts everywhere once the reviewer stops typing.
-                here = search_store.counts_by_document(conn, query, province_key_range(province)) if province else {}
-                by_province = search_store.counts_by_province(conn, query, cap=COUNT_CAP)
-                self.post_message(FilterResults(generation, query, total, True, here, by_province, False))
-                for _ in range(6):
-                    time.sleep(0.05)
-                    if worker.is_cancelled:
-                        return
+        with self._filter_lock:  # one connection, kept open, used by one keystroke at a time
             if worker.is_cancelled:
                 return
-            counts = search_store.counts_by_document(conn, query)
-            if worker.is_cancelled:
-                return
-            self.post_message(FilterResults(generation, query, sum(counts.values()), False, counts, None, True))
-            if not counts:
-                self._suggest(generation, query)
-        except sqlite3.OperationalError as exc:
-            if "interrupted" not in str(exc):
-                raise
-        finally:
-            if self._filter_conn is store.conn:
-                self._filter_conn = None
-            store.close()
+            if self._filter_store is None:
+                self._filter_store = Store(self.db_path)
+            try:
+                self._filter(worker, generation, query, province, self._filter_store.conn)
+            except sqlite3.OperationalError as exc:
+                if "interrupted" not in str(exc):
+                    raise
+
+    def _filter(self, worker, generation: int, query: search_store.Query, province: str | None,
+                conn: sqlite3.Connection) -> None:
+        total, capped = search_store.count(conn, query, cap=COUNT_CAP)
+        if capped and not worker.is_cancelled:
+            # Many matches: counts per province capped at 100 and exact ones for the province
+            # on screen now; exact counts everywhere once the reviewer stops typing.
+            here = search_store.counts_by_document(conn, query, province_key_range(province)) if province else {}
+            by_province = search_store.counts_by_province(conn, query, cap=PROVINCE_CAP)
+            self.post_message(FilterResults(generation, query, total, True, here, by_province, False))
+            for _ in range(6):
+                time.sleep(0.05)
+                if worker.is_cancelled:
+                    return
+        if worker.is_cancelled:
+            return
+        counts = search_store.counts_by_document(conn, query)
+        if worker.is_cancelled:
+            return
+        self.post_message(FilterResults(generation, query, sum(counts.values()), False, counts, None, True))
+        if not counts:
+            self._suggest(generation, query)
 
     @on(FilterResults)
     def _filter_results(self, message: FilterResults) -> None:
@@ -862,3 +877,5 @@ class PolicyReviewApp(App):
 
     def on_unmount(self) -> None:
         self.store.close()
+        if self._filter_store is not None:
+            self._filter_store.close()
