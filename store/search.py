@@ -391,15 +391,6 @@ def counts_by_document(conn: sqlite3.Connection, query: str | Query,
     return dict(rows.fetchall())
 
 
-def counts_by_province(conn: sqlite3.Connection, query: str | Query, cap: int) -> dict[str, tuple[int, bool]]:
-    """Matches per province, each counted up to `cap` ((cap, True) beyond): what the province
-    pane shows while the reviewer types, when exact counts of a common word would take too
-    long (counting 340,000 matches of 企 takes ~100 ms at a million clauses)."""
-    parsed = parse_query(query) if isinstance(query, str) else query
-    provinces = [row[0] for row in conn.execute("SELECT DISTINCT province FROM documents")]
-    return {province: count(conn, parsed, cap=cap, key_range=province_key_range(province)) for province in provinces}
-
-
 def matching_keys(conn: sqlite3.Connection, query: str | Query, key_range: tuple[int, int]) -> list[int]:
     """Sort keys of the matches inside a range (one document): the section pane counts its
     nodes from these, and n/N jump through them."""

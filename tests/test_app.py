@@ -151,6 +151,43 @@ async def test_filter_traditional_text_found_by_simplified_terms(db, tmp_path):
         assert expected and "稅費" in expected[0].text
 
 
+async def test_H_hides_places_and_documents_without_matches(db, tmp_path):
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        await filter_for(pilot, app, "煤炭")
+        with Store(db) as store:
+            provinces = {h.province for h in search(store.conn, "煤炭", limit=1000).hits}
+        assert len(provinces) < len(app.places.rows)  # some places have no match, dimmed
+        await pilot.press("H")
+        await settle(pilot, app)
+        assert {row.place.province for row in app.places.rows} == provinces
+        assert all(row.matches for row in app.places.rows)
+        assert all(app.sections.matches_in(row) for row in app.sections.rows if row.section is None)
+        await pilot.press("H")
+        await settle(pilot, app)
+        assert {row.place.province for row in app.places.rows} > provinces
+
+
+async def test_arrow_keys_move_like_hjkl(db, tmp_path):
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        app.places.focus()
+        await pilot.press("down")
+        assert app.places.cursor == 1
+        await pilot.press("up")
+        assert app.places.cursor == 0
+        await pilot.press("right")
+        assert app.focused is app.sections
+        await pilot.press("right")
+        assert app.focused is app.clauses
+        await pilot.press("end")
+        assert app.clauses.cursor == app.clauses.item_count() - 1
+        await pilot.press("home", "left")
+        assert app.clauses.cursor == 0 and app.focused is app.sections
+
+
 async def test_malformed_filter_says_why_and_keeps_running(db, tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:

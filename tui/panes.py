@@ -279,7 +279,6 @@ class LinePane(Widget, can_focus=True):
 class PlaceRow:
     place: browse.Place
     matches: int | None = None  # while a filter is active; None: not counted yet
-    capped: bool = False  # at least `matches` (shown as 1000+)
 
 
 class PlacesPane(LinePane):
@@ -293,14 +292,12 @@ class PlacesPane(LinePane):
         self._all: list[PlaceRow] = []
 
     def set_places(self, places: list[browse.Place], matches: dict[tuple[str, str | None], int] | None,
-                   keep: tuple[str, str | None] | None = None,
-                   capped: set[tuple[str, str | None]] | None = None) -> None:
+                   keep: tuple[str, str | None] | None = None) -> None:
         """Places and, while filtering, their match counts (a place missing from `matches`
         has not been counted yet)."""
         self.filtering = matches is not None
-        capped = capped or set()
-        self._all = [PlaceRow(p, matches.get((p.province, p.region)) if matches is not None else None,
-                              (p.province, p.region) in capped) for p in places]
+        self._all = [PlaceRow(p, matches.get((p.province, p.region)) if matches is not None else None)
+                     for p in places]
         self._apply(keep)
 
     def _apply(self, keep: tuple[str, str | None] | None) -> None:
@@ -334,7 +331,7 @@ class PlacesPane(LinePane):
 
     def item_key(self, index: int) -> object:
         row = self.rows[index]
-        return (row.matches, row.capped, row.place.documents)
+        return (row.matches, row.place.documents)
 
     def empty_message(self) -> str:
         return "no matches" if self.filtering else "no documents"
@@ -346,10 +343,8 @@ class PlacesPane(LinePane):
         name = ("  " + place.region) if place.region else regions.short_name(place.province)
         if not self.filtering:
             count = f"{place.documents}"
-        elif row.matches is None:
-            count = "…"
         else:
-            count = f"{row.matches}+" if row.capped else f"{row.matches}"
+            count = "…" if row.matches is None else f"{row.matches}"
         name = truncate(name, max(1, width - len(count) - 2))
         line = StyledLine(" ")
         line.add(name, self.style_of("pane--dim") if dim else None)
