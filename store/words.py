@@ -43,22 +43,31 @@ def _dictionary_cache() -> Path:
 def _load_dictionary(jieba) -> None:
     """jieba's own cache (marshal) still takes 1.3–1.5 s to load; the same dictionary
     pickled loads in about 0.3 s. The pickle is ours, written here, in the user's cache."""
-    cache = _dictionary_cache()
     tokenizer = jieba.dt
-    try:
-        with cache.open("rb") as handle:
-            tokenizer.FREQ, tokenizer.total = pickle.load(handle)
+    cached = _read_cache(_dictionary_cache())
+    if cached is not None:
+        tokenizer.FREQ, tokenizer.total = cached
         tokenizer.initialized = True
         return
-    except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
-        pass
     jieba.initialize()
+    _write_cache(_dictionary_cache(), (tokenizer.FREQ, tokenizer.total))
+
+
+def _read_cache(path: Path):
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError, AttributeError):
+        return None
+
+
+def _write_cache(path: Path, value) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
         with temporary.open("wb") as handle:
-            pickle.dump((tokenizer.FREQ, tokenizer.total), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
     except OSError:
         pass  # no cache folder: slower next time, nothing else
 
@@ -138,12 +147,46 @@ def suggestion(query: str | Query, conn: sqlite3.Connection | None = None) -> st
     return None
 
 
-def extract_keywords(text: str) -> list[tuple[str, float]]:
-    _jieba()
-    import jieba.analyse  # its IDF table takes another second to load: only for keywords
+_STOP_WORDS = frozenset((
+    "the", "of", "is", "and", "to", "in", "that", "we", "for", "an", "are", "by", "be", "as", "on", "with",
+    "can", "if", "from", "which", "you", "it", "this", "then", "at", "have", "all", "not", "one", "has", "or",
+))
+"""jieba.analyse's stop words."""
 
-    return [(word, round(weight, 4)) for word, weight in
-            jieba.analyse.extract_tags(text, topK=KEYWORDS_PER_CLAUSE, withWeight=True)]
+
+@lru_cache(maxsize=1)
+def _idf() -> tuple[dict[str, float], float]:
+    """jieba's IDF table and its median, read from jieba's idf.txt (cached like the
+    dictionary). Importing jieba.analyse would do this too, but it also builds the
+    part-of-speech model for TextRank: a second more, for nothing used here."""
+    jieba = _jieba()
+    source = Path(jieba.__file__).parent / "analyse" / "idf.txt"
+    cache = _dictionary_cache().with_name(_dictionary_cache().name.replace("-dict.", "-idf."))
+    cached = _read_cache(cache)
+    if cached is not None:
+        return cached
+    idf: dict[str, float] = {}
+    for line in source.read_text(encoding="utf-8").splitlines():
+        word, _, value = line.strip().partition(" ")
+        if word and value:
+            idf[word] = float(value)
+    median = sorted(idf.values())[len(idf) // 2]
+    _write_cache(cache, (idf, median))
+    return idf, median
+
+
+def extract_keywords(text: str) -> list[tuple[str, float]]:
+    """The clause's top words by TF-IDF, as jieba.analyse.extract_tags computes them."""
+    idf, median = _idf()
+    frequency: dict[str, float] = {}
+    for word in _jieba().cut(text):
+        if len(word.strip()) < 2 or word.lower() in _STOP_WORDS:
+            continue
+        frequency[word] = frequency.get(word, 0.0) + 1.0
+    total = sum(frequency.values())
+    weights = {word: n * idf.get(word, median) / total for word, n in frequency.items()}
+    ranked = sorted(weights.items(), key=lambda item: item[1], reverse=True)[:KEYWORDS_PER_CLAUSE]
+    return [(word, round(weight, 4)) for word, weight in ranked]
 
 
 def fill_keywords(store: Store, batch: int = 500, progress: Callable[[int, int], None] | None = None) -> int:
