@@ -144,10 +144,6 @@ def list_tags(conn: sqlite3.Connection) -> list[tuple[str, str | None, int]]:
     ).fetchall()
 
 
-def tag_colors(conn: sqlite3.Connection) -> dict[str, str | None]:
-    return dict(conn.execute("SELECT name, color FROM tags"))
-
-
 # --------------------------------------------------------------------------- writing
 
 
@@ -177,12 +173,13 @@ def _ensure(conn: sqlite3.Connection, clause_id: int, author: str, stamp: str) -
     cursor = conn.execute(
         """INSERT INTO annotations (clause_id, key, document_identity, document_title, path, text_snapshot,
                author, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (clause_id, key, identity, doc_title, path, _snapshot(title, text), author, stamp, stamp),
+        (clause_id, key, identity, doc_title, path, snapshot(title, text), author, stamp, stamp),
     )
     return cursor.lastrowid, "unreviewed", ""
 
 
-def _snapshot(title: str, text: str) -> str:
+def snapshot(title: str, text: str) -> str:
+    """A clause as one text: what similarity is measured on when a clause is looked for again."""
     return f"{title}\n{text}" if title else text
 
 
@@ -305,7 +302,7 @@ def rename_tag(store: Store, old: str, new: str, author: str) -> int:
         annotation_ids = [r[0] for r in conn.execute(
             "SELECT annotation_id FROM annotation_tags WHERE tag_id = ?", (old_id,))]
         batch = _batch(conn)
-        if new_id is None:
+        if new_id is None:  # the same tag row, renamed: it keeps its color
             conn.execute("UPDATE tags SET name = ? WHERE id = ?", (new, old_id))
             for ann_id in annotation_ids:
                 _log(conn, ann_id, "tag", old, new, author, stamp, batch)
@@ -320,6 +317,7 @@ def rename_tag(store: Store, old: str, new: str, author: str) -> int:
                 else:
                     conn.execute("INSERT INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)", (ann_id, new_id))
                     _log(conn, ann_id, "tag", old, new, author, stamp, batch)
+            _log_color(conn, annotation_ids, old_id, author, stamp, batch)
             conn.execute("DELETE FROM tags WHERE id = ?", (old_id,))
         for ann_id in annotation_ids:
             _touch(conn, ann_id, author, stamp)
@@ -341,8 +339,16 @@ def delete_tag(store: Store, name: str, author: str) -> int:
         for ann_id in annotation_ids:
             _log(conn, ann_id, "tag", name, None, author, stamp, batch)
             _touch(conn, ann_id, author, stamp)
+        _log_color(conn, annotation_ids, tag_id, author, stamp, batch)
         conn.execute("DELETE FROM tags WHERE id = ?", (tag_id,))
         return len(annotation_ids)
+
+
+def _log_color(conn, annotation_ids: list[int], tag_id: int, author: str, stamp: str, batch: int) -> None:
+    """Remember the color of a tag that goes away, so that undo brings it back colored."""
+    name, color = conn.execute("SELECT name, color FROM tags WHERE id = ?", (tag_id,)).fetchone()
+    if color and annotation_ids:
+        _log(conn, annotation_ids[0], "tag-color", name, color, author, stamp, batch)
 
 
 def set_tag_color(store: Store, name: str, color: str | None) -> None:
@@ -371,7 +377,10 @@ def undo(store: Store, author: str) -> str | None:
         ).fetchall()
         new_batch = _batch(conn)
         reverted, skipped = 0, 0
+        renamed_tags: set[tuple[str, str]] = set()
         for _id, ann_id, field_name, before, after in entries:
+            if field_name == "tag-color":
+                continue
             if not conn.execute("SELECT 1 FROM annotations WHERE id = ?", (ann_id,)).fetchone():
                 skipped += 1
                 continue
@@ -379,14 +388,31 @@ def undo(store: Store, author: str) -> str | None:
                 _log(conn, ann_id, field_name, after, before, author, stamp, new_batch, origin="undo")
                 _touch(conn, ann_id, author, stamp)
                 reverted += 1
+                if field_name == "tag" and before is not None and after is not None:
+                    renamed_tags.add((before, after))
             else:
                 skipped += 1
+        _restore_tags(conn, renamed_tags, [(e[3], e[4]) for e in entries if e[2] == "tag-color"])
         _log(conn, entries[0][1], "undo", str(batch), None, author, stamp, new_batch, origin="undo")
-    fields = sorted({e[2] for e in entries})
+    fields = sorted({e[2] for e in entries if e[2] != "tag-color"})
     message = f"undid {reverted} change{'s' * (reverted != 1)} ({', '.join(fields)})"
     if skipped:
         message += f"; {skipped} left alone because they were changed since"
     return message
+
+
+def _restore_tags(conn: sqlite3.Connection, renamed: set[tuple[str, str]], colors: list[tuple[str, str]]) -> None:
+    """After undoing a rename, the new name that is left on no clause goes, its color back to
+    the old name; after undoing a deletion or a merge, the old tag gets its color back."""
+    for old, new in renamed:
+        row = conn.execute("SELECT id, color FROM tags WHERE name = ?", (new,)).fetchone()
+        if row is None or conn.execute("SELECT 1 FROM annotation_tags WHERE tag_id = ?", (row[0],)).fetchone():
+            continue
+        conn.execute("DELETE FROM tags WHERE id = ?", (row[0],))
+        if row[1]:
+            conn.execute("UPDATE tags SET color = ? WHERE name = ? AND color IS NULL", (row[1], old))
+    for name, color in colors:
+        conn.execute("UPDATE tags SET color = ? WHERE name = ? AND color IS NULL", (color, name))
 
 
 def _revert(conn: sqlite3.Connection, ann_id: int, field_name: str, before, after) -> bool:
@@ -427,10 +453,9 @@ def _similarity(a: str, b: str) -> float:
 def reattach(conn: sqlite3.Connection, document_ids: Sequence[int],
              renamed: dict[str, str] | None = None) -> tuple[int, int]:
     """After an import: give the unattached annotations of these documents their clause
-    again: first every exact key, then the same path with similar text, then very similar
-    text anywhere in the same document. `renamed` maps the identities of replaced documents
-    to those of their new versions (a new title or 文号 changes a document's identity).
-    Returns (re-attached, still orphaned). Runs inside the import's transaction."""
+    again (see match_clauses). `renamed` maps the identities of replaced documents to those
+    of their new versions (a new title or 文号 changes a document's identity). Returns
+    (re-attached, still orphaned). Runs inside the import's transaction."""
     if not document_ids:
         return 0, 0
     renamed = renamed or {}
@@ -445,46 +470,8 @@ def reattach(conn: sqlite3.Connection, document_ids: Sequence[int],
     ).fetchall()
     if not pending:
         return 0, 0
-    clauses = conn.execute(
-        f"""SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.title FROM clauses c
-            JOIN documents d ON d.id = c.document_id WHERE c.document_id IN ({marks})
-            AND c.id NOT IN (SELECT clause_id FROM annotations WHERE clause_id IS NOT NULL)""",
-        list(document_ids),
-    ).fetchall()
-    by_key = {row[1]: row for row in clauses}
-    by_path = {(row[2], row[3]): row for row in clauses}
-    taken: set[int] = set()
-    matches: dict[int, tuple] = {}
-
-    def identity_now(identity: str) -> str:
-        return renamed.get(identity, identity)
-
-    def key_now(key: str, identity: str) -> str:
-        return identity_now(identity) + key[len(identity):] if key.startswith(identity) else key
-
-    # Exact keys first, so that an older annotation never takes a clause another one owns.
-    for ann_id, key, identity, _path, _snapshot_text in pending:
-        row = by_key.get(key_now(key, identity))
-        if row and row[0] not in taken:
-            matches[ann_id] = row
-            taken.add(row[0])
-    for ann_id, key, identity, path, snapshot in pending:
-        if ann_id in matches:
-            continue
-        identity = identity_now(identity)
-        row = by_path.get((identity, path))
-        if not (row and row[0] not in taken
-                and _similarity(snapshot, _snapshot(row[4], row[5])) >= PATH_SIMILARITY):
-            row, best = None, TEXT_SIMILARITY
-            for candidate in clauses:
-                if candidate[2] != identity or candidate[0] in taken:
-                    continue
-                score = _similarity(snapshot, _snapshot(candidate[4], candidate[5]))
-                if score >= best:
-                    row, best = candidate, score
-        if row is not None:
-            matches[ann_id] = row
-            taken.add(row[0])
+    free = "AND c.id NOT IN (SELECT clause_id FROM annotations WHERE clause_id IS NOT NULL)"
+    matches = match_clauses(conn, pending, document_ids, renamed, free)
     stamp = now()
     batch = _batch(conn)
     keys = {ann_id: key for ann_id, key, *_ in pending}
@@ -493,12 +480,59 @@ def reattach(conn: sqlite3.Connection, document_ids: Sequence[int],
     return len(matches), len(pending) - len(matches)
 
 
+def match_clauses(conn: sqlite3.Connection, references: Sequence[tuple], document_ids: Sequence[int],
+                  renamed: dict[str, str], condition: str = "") -> dict[object, tuple]:
+    """Find clauses again after a re-import. `references` are (reference id, clause key,
+    document identity, path, text) of clauses as they were; the result maps reference ids
+    to rows (id, key, identity, path, title, text, document title) of clauses of the given
+    documents: first every exact key, then the same path with similar text, then very similar
+    text anywhere in the same document. A clause is given to one reference at most, and
+    exact keys go first, so an older reference never takes a clause another one owns."""
+    marks = ",".join("?" * len(document_ids))
+    clauses = conn.execute(
+        f"""SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.title FROM clauses c
+            JOIN documents d ON d.id = c.document_id WHERE c.document_id IN ({marks}) {condition}""",
+        list(document_ids),
+    ).fetchall()
+    by_key = {row[1]: row for row in clauses}
+    by_path = {(row[2], row[3]): row for row in clauses}
+    taken: set[int] = set()
+    matches: dict[object, tuple] = {}
+
+    def identity_now(identity: str) -> str:
+        return renamed.get(identity, identity)
+
+    for ref, key, identity, _path, _text in references:
+        current_key = identity_now(identity) + key[len(identity):] if key.startswith(identity) else key
+        row = by_key.get(current_key)
+        if row and row[0] not in taken:
+            matches[ref] = row
+            taken.add(row[0])
+    for ref, _key, identity, path, text in references:
+        if ref in matches:
+            continue
+        identity = identity_now(identity)
+        row = by_path.get((identity, path))
+        if not (row and row[0] not in taken and _similarity(text, snapshot(row[4], row[5])) >= PATH_SIMILARITY):
+            row, best = None, TEXT_SIMILARITY
+            for candidate in clauses:
+                if candidate[2] != identity or candidate[0] in taken:
+                    continue
+                score = _similarity(text, snapshot(candidate[4], candidate[5]))
+                if score >= best:
+                    row, best = candidate, score
+        if row is not None:
+            matches[ref] = row
+            taken.add(row[0])
+    return matches
+
+
 def _attach(conn, ann_id, clause_row, old_key, stamp, batch, origin) -> None:
     clause_id, key, identity, path, title, text, doc_title = clause_row
     conn.execute(
         """UPDATE annotations SET clause_id = ?, key = ?, document_identity = ?, path = ?, text_snapshot = ?,
                document_title = ? WHERE id = ?""",
-        (clause_id, key, identity, path, _snapshot(title, text), doc_title, ann_id),
+        (clause_id, key, identity, path, snapshot(title, text), doc_title, ann_id),
     )
     if key != old_key:
         _log(conn, ann_id, "clause", old_key, key, "policy-review", stamp, batch, origin=origin)
@@ -571,18 +605,18 @@ def import_records(store: Store, records: Iterable[dict], author: str) -> Import
         batch = _batch(conn)
         for number, record in enumerate(records, 1):
             try:
-                key = str(record["key"])
-                status = check_status(record.get("status") or "unreviewed")
-                note = str(record.get("note") or "")
-                tags = [check_tag(t) for t in record.get("tags") or []]
-                incoming_at = str(record.get("updated_at") or "")
-                incoming_author = str(record.get("author") or author)
-            except (KeyError, TypeError, PolicyReviewError) as exc:
+                checked = _checked_record(record)
+                key = checked["key"]
+                status = check_status(checked["status"] or "unreviewed")
+                note = checked["note"]
+                tags = [check_tag(t) for t in checked["tags"]]
+            except PolicyReviewError as exc:
                 raise PolicyReviewError(f"record {number}: not a policy-review annotation ({exc})") from None
+            incoming_at = checked["updated_at"]
+            incoming_author = checked["author"] or author
             identity, path = _split_key(key)
-            snapshot = record.get("text")
-            snapshot = str(snapshot) if snapshot else ""
-            clause = _clause_for_record(conn, key, identity, path, snapshot)
+            snapshot_text = checked["text"]
+            clause = _clause_for_record(conn, key, identity, path, snapshot_text)
             if clause is not None:
                 existing = conn.execute("SELECT id, status, note, updated_at FROM annotations WHERE clause_id = ?",
                                         (clause[0],)).fetchone()
@@ -596,8 +630,8 @@ def import_records(store: Store, records: Iterable[dict], author: str) -> Import
                            text_snapshot, note, status, author, created_at, updated_at)
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     (clause[0] if clause else None, clause[1] if clause else key, identity,
-                     clause[6] if clause else str(record.get("document") or ""), clause[3] if clause else path,
-                     _snapshot(clause[4], clause[5]) if clause else snapshot, note, status, incoming_author,
+                     clause[6] if clause else checked["document"], clause[3] if clause else path,
+                     snapshot(clause[4], clause[5]) if clause else snapshot_text, note, status, incoming_author,
                      stamp, incoming_at or stamp),
                 )
                 ann_id = cursor.lastrowid
@@ -625,7 +659,7 @@ def import_records(store: Store, records: Iterable[dict], author: str) -> Import
                                       (ann_id, _tag_id(conn, name)))
                 if cursor.rowcount:
                     _log(conn, ann_id, "tag", None, name, incoming_author, stamp, batch, origin="import")
-            _merge_history(conn, ann_id, record.get("history") or [], batch)
+            _merge_history(conn, ann_id, checked["history"], batch)
     return report
 
 
@@ -633,22 +667,22 @@ _CLAUSE_ROW = """SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.titl
                  JOIN documents d ON d.id = c.document_id"""
 
 
-def _clause_for_record(conn: sqlite3.Connection, key: str, identity: str, path: str, snapshot: str):
+def _clause_for_record(conn: sqlite3.Connection, key: str, identity: str, path: str, snapshot_text: str):
     """The clause an imported annotation belongs to: the one with its key; else, in the same
     document, the one at its path if the text is similar, else one with very similar text
     (as `reattach` does). A record without text (written by hand) falls back to the path."""
     row = conn.execute(f"{_CLAUSE_ROW} WHERE c.key = ?", (key,)).fetchone()
     if row is not None:
         return row
-    if not snapshot:
+    if not snapshot_text:
         return conn.execute(f"{_CLAUSE_ROW} WHERE d.identity = ? AND c.path = ?", (identity, path)).fetchone()
     candidates = conn.execute(f"{_CLAUSE_ROW} WHERE d.identity = ? ORDER BY c.sort_key", (identity,)).fetchall()
     for row in candidates:
-        if row[3] == path and _similarity(snapshot, _snapshot(row[4], row[5])) >= PATH_SIMILARITY:
+        if row[3] == path and _similarity(snapshot_text, snapshot(row[4], row[5])) >= PATH_SIMILARITY:
             return row
     best, best_score = None, TEXT_SIMILARITY
     for row in candidates:
-        score = _similarity(snapshot, _snapshot(row[4], row[5]))
+        score = _similarity(snapshot_text, snapshot(row[4], row[5]))
         if score > best_score or best is None and score >= best_score:
             best, best_score = row, score
     return best
@@ -664,6 +698,34 @@ def _newer(stamp: str, than: str) -> bool:
 
 
 _STAMP = "%Y-%m-%dT%H:%M:%S%z"
+
+
+def _checked_record(record) -> dict:
+    """The fields of an exchanged record, with their types checked: a file edited by hand or
+    written by another tool must be refused with a reason, not half imported."""
+    if not isinstance(record, dict):
+        raise PolicyReviewError("expected a JSON object")
+    if not isinstance(record.get("key"), str) or not record["key"]:
+        raise PolicyReviewError("'key' must be a non-empty string")
+    checked: dict = {"key": record["key"]}
+    for name in ("status", "note", "updated_at", "author", "text", "document"):
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            raise PolicyReviewError(f"'{name}' must be a string")
+        checked[name] = value or ""
+    tags = record.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise PolicyReviewError("'tags' must be a list of strings")
+    checked["tags"] = tags
+    history = record.get("history") or []
+    if not isinstance(history, list) or not all(
+        isinstance(entry, dict) and all(entry.get(k) is None or isinstance(entry.get(k), str)
+                                        for k in ("field", "before", "after", "author", "at", "origin"))
+        for entry in history
+    ):
+        raise PolicyReviewError("'history' must be a list of objects with string fields")
+    checked["history"] = history
+    return checked
 
 
 def _merge_history(conn: sqlite3.Connection, ann_id: int, entries: list, batch: int) -> None:

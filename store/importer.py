@@ -57,17 +57,23 @@ def import_paths(
     paths: Iterable[Path],
     province: str | None = None,
     max_bytes: int = MAX_BYTES,
-    on_result: Callable[[ImportResult], None] | None = None,
+    on_start: Callable[[Path, int, int], None] | None = None,
+    on_result: Callable[[ImportResult, int, int], None] | None = None,
 ) -> list[ImportResult]:
+    """Import files and folders one file (one transaction) at a time. `on_start(path,
+    index, total)` and `on_result(result, done, total)` report progress."""
+    items = list(expand_paths(paths))
     results = []
-    for item in expand_paths(paths):
+    for index, item in enumerate(items):
         if isinstance(item, tuple):
             result = ImportResult(str(item[0]), "refused", item[1])
         else:
+            if on_start:
+                on_start(item, index, len(items))
             result = import_file(store, item, province=province, max_bytes=max_bytes)
         results.append(result)
         if on_result:
-            on_result(result)
+            on_result(result, index + 1, len(items))
     return results
 
 
@@ -108,7 +114,7 @@ def _store_parsed(store: Store, parsed: ParsedFile, source: str, sha: str) -> Im
         old = conn.execute("SELECT id, part, kind, label, identity FROM documents WHERE source_path = ?",
                            (source,)).fetchall()
         old_ids = [row[0] for row in old]
-        saved_selection = _selected_keys(conn, old_ids)
+        saved_selection = _selected_clauses(conn, old_ids)
         for document_id in old_ids:
             delete_document(conn, document_id)
         main_title = next((d.title for d in parsed.documents if d.kind == "main" and d.title), Path(source).stem)
@@ -120,11 +126,13 @@ def _store_parsed(store: Store, parsed: ParsedFile, source: str, sha: str) -> Im
             total += count
         renamed = _renamed_identities(conn, old, ids)
         reattached, orphaned = annotations.reattach(conn, ids, renamed)
-        _restore_selection(conn, saved_selection, ids)
+        lost_selection = _restore_selection(conn, saved_selection, ids, renamed)
     status = "replaced" if old_ids else "imported"
     message = f"{'re-imported' if old_ids else 'imported'} {total} clauses in {len(ids)} document{'s' * (len(ids) != 1)}"
     if orphaned:
         message += f"; {orphaned} annotation{'s' * (orphaned != 1)} left as orphans"
+    if lost_selection:
+        message += f"; {lost_selection} selected clause{'s' * (lost_selection != 1)} no longer found"
     return ImportResult(str(parsed.file), status, message, len(ids), total, ids, reattached, orphaned)
 
 
@@ -236,21 +244,26 @@ def delete_document(conn: sqlite3.Connection, document_id: int) -> None:
     conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
 
 
-def _selected_keys(conn: sqlite3.Connection, document_ids: list[int]) -> set[str]:
+def _selected_clauses(conn: sqlite3.Connection, document_ids: list[int]) -> list[tuple]:
+    """The selected clauses of these documents, as references for annotations.match_clauses."""
     if not document_ids:
-        return set()
+        return []
     marks = ",".join("?" * len(document_ids))
-    return {row[0] for row in conn.execute(
-        f"SELECT c.key FROM selection s JOIN clauses c ON c.id = s.clause_id WHERE c.document_id IN ({marks})",
-        document_ids,
-    )}
+    return [(clause_id, key, identity, path, annotations.snapshot(title, text))
+            for clause_id, key, identity, path, title, text in conn.execute(
+                f"""SELECT c.id, c.key, d.identity, c.path, c.title, c.text FROM selection s
+                    JOIN clauses c ON c.id = s.clause_id JOIN documents d ON d.id = c.document_id
+                    WHERE c.document_id IN ({marks})""",
+                document_ids,
+            )]
 
 
-def _restore_selection(conn: sqlite3.Connection, keys: set[str], document_ids: list[int]) -> None:
-    if not keys:
-        return
-    marks = ",".join("?" * len(document_ids))
-    conn.executemany(
-        f"INSERT OR IGNORE INTO selection (clause_id) SELECT id FROM clauses WHERE key = ? AND document_id IN ({marks})",
-        [(key, *document_ids) for key in keys],
-    )
+def _restore_selection(conn: sqlite3.Connection, selected: list[tuple], document_ids: list[int],
+                       renamed: dict[str, str]) -> int:
+    """Select again, in the new version, the clauses that were selected. Returns how many
+    could not be found."""
+    if not selected:
+        return 0
+    found = annotations.match_clauses(conn, selected, document_ids, renamed)
+    conn.executemany("INSERT OR IGNORE INTO selection (clause_id) VALUES (?)", [(row[0],) for row in found.values()])
+    return len(selected) - len(found)

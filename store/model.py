@@ -23,10 +23,6 @@ class Node:
     children: list[Node] = field(default_factory=list)
     line: int = 0
 
-    @property
-    def is_section(self) -> bool:
-        return bool(self.children)
-
     def to_json(self) -> dict:
         return {
             "label": self.label,

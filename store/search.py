@@ -11,7 +11,8 @@ Query language (documented in README and on the app's help screen):
     税 社保          both terms (AND)
     社保 | 公积金     either (OR binds tighter than AND: 税 社保 | 公积金 = 税 AND (社保 OR 公积金))
     -公积金          not
-    "降低 社保"      a phrase with spaces kept together (spaces are ignored in matching anyway)
+    "降低 社保"      a phrase with spaces kept together (spaces are ignored in matching anyway);
+                    two quotes inside a phrase stand for one: tag:"a""b" is the tag a"b
     province:辽宁    province or region starting with 辽宁 (province:忻州, province:全国)
     doc:营商         document title containing 营商
     tag:重点  status:flagged   annotations
@@ -66,7 +67,7 @@ class Query:
 
 # --------------------------------------------------------------------------- parsing
 
-_TOKEN_RE = re.compile(r'\s+|\||-?(?:\w+:)?"[^"]*"|-?(?:\w+:)?"[^"]*$|[^\s|]+')
+_TOKEN_RE = re.compile(r'\s+|\||-?(?:\w+:)?"(?:[^"]|"")*"(?!")|-?(?:\w+:)?"(?:[^"]|"")*$|[^\s|]+')
 
 
 def parse_query(text: str) -> Query:
@@ -116,9 +117,10 @@ def _term(token: str) -> tuple[Term, bool]:
         if not token:
             raise QueryError(f"'{kind}:' needs a value, e.g. {_FIELD_EXAMPLES[kind]}")
     if token.startswith('"'):
-        if len(token) < 2 or not token.endswith('"'):
-            raise QueryError('unbalanced quote: close the phrase with "')
-        token = token[1:-1]
+        inner = token[1:-1]
+        if len(token) < 2 or not token.endswith('"') or inner.replace('""', "").count('"'):
+            raise QueryError('unbalanced quote: close the phrase with " (write "" for a quote inside it)')
+        token = inner.replace('""', '"')
     elif '"' in token:
         raise QueryError('a quote must start a phrase: "降低 社保"')
     if kind == "text":

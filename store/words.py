@@ -3,7 +3,7 @@ features, and looser query suggestions when a phrase finds nothing.
 
 jieba is imported on first use only: loading its dictionary takes 0.3–1.5 s and holds the
 GIL, so it must never run on the app's start-up path or in its UI process (the app asks a
-helper process, see tui/workers.py).
+helper process, see tui/segmenter.py).
 """
 
 from __future__ import annotations

@@ -213,6 +213,24 @@ def test_delete_a_tag_and_undo_brings_it_back(tmp_db):
         delete_tag(tmp_db, "没有", "alice")
 
 
+def test_undoing_a_rename_or_a_delete_keeps_the_tags_color(tmp_db):
+    conn = tmp_db.conn
+    ids = [row[0] for row in conn.execute("SELECT id FROM clauses ORDER BY id LIMIT 3")]
+    add_tags(tmp_db, ids, ["重点"], "alice")
+    annotations.set_tag_color(tmp_db, "重点", "red")
+    annotations.rename_tag(tmp_db, "重点", "关注", "alice")
+    annotations.undo(tmp_db, "alice")
+    assert annotations.list_tags(conn) == [("重点", "red", 3)]  # no stray 关注 left behind
+    annotations.delete_tag(tmp_db, "重点", "alice")
+    assert annotations.list_tags(conn) == []
+    annotations.undo(tmp_db, "alice")
+    assert annotations.list_tags(conn) == [("重点", "red", 3)]
+    add_tags(tmp_db, ids[:1], ["其他"], "alice")
+    annotations.rename_tag(tmp_db, "重点", "其他", "alice")  # a merge
+    annotations.undo(tmp_db, "alice")
+    assert dict((n, (c, k)) for n, c, k in annotations.list_tags(conn)) == {"重点": ("red", 3), "其他": (None, 1)}
+
+
 def test_tag_colors_and_counts(tmp_db):
     conn = tmp_db.conn
     a, b, c = some_clauses(conn, 3)
@@ -222,7 +240,7 @@ def test_tag_colors_and_counts(tmp_db):
     set_tag_color(tmp_db, "存疑", "red")
     set_tag_color(tmp_db, "存疑", None)
     assert list_tags(conn) == [("B类", None, 1), ("存疑", None, 1), ("重点", "#ff8800", 3)]
-    assert annotations.tag_colors(conn)["重点"] == "#ff8800"
+    assert {name: color for name, color, _n in annotations.list_tags(conn)}["重点"] == "#ff8800"
     with pytest.raises(NotFoundError, match="no tag named '没有'"):
         set_tag_color(tmp_db, "没有", "red")
     remove_tags(tmp_db, [a, b, c], ["重点"], "alice")
@@ -469,6 +487,30 @@ def test_a_new_title_or_doc_number_keeps_the_annotations(tmp_path):
     store.close()
 
 
+def test_the_selection_follows_its_clauses_through_a_revision(tmp_path):
+    from store import selection
+
+    source = tmp_path / "辽宁-降成本.txt"
+    original = SAMPLE["liaoning"].read_text(encoding="utf-8")
+    source.write_text(original, encoding="utf-8")
+    store = Store(tmp_path / "db.sqlite")
+    import_paths(store, [source])
+    conn = store.conn
+    reworded = clause_with(conn, "落实研发费用加计扣除政策，执行修订后的节能环保专用设备税收优惠目录")
+    moved = clause_with(conn, "规范机场铁路港口收费项目")
+    removed = clause_with(conn, "引导企业利用境外低成本资金")
+    for clause in (reworded, moved, removed):
+        selection.toggle(store, clause)
+    revised = revised_liaoning(original).replace("辽宁省降低实体经济企业成本工作实施方案", "辽宁省降低实体经济企业成本工作方案")
+    source.write_text(revised, encoding="utf-8")
+    result = import_paths(store, [source])[0]
+    assert "1 selected clause no longer found" in result.message
+    chosen = {conn.execute("SELECT path FROM clauses WHERE id = ?", (cid,)).fetchone()[0]
+              for cid in selection.selected_ids(conn)}
+    assert chosen == {"二、（五）", "七、（二十六）"}  # the reworded one, and the renumbered one
+    store.close()
+
+
 def test_the_orphans_command_lists_them(tmp_path):
     source = tmp_path / "copy.txt"
     original = SAMPLE["liaoning"].read_text(encoding="utf-8")
@@ -629,6 +671,10 @@ def test_unknown_keys_become_orphans_and_bad_records_are_refused(two_databases):
         import_records(theirs, [record, {"note": "no key"}], "bob")
     with pytest.raises(PolicyReviewError, match="record 1: not a policy-review annotation"):
         import_records(theirs, [{"key": "x/y/z", "status": "bogus"}], "bob")
+    for wrong in ({"tags": "重点项目"}, {"tags": [1, 2]}, {"note": ["a"]},
+                  {"history": [{"field": "note", "before": {"a": 1}}]}, {"history": "x"}):
+        with pytest.raises(PolicyReviewError, match="record 1: not a policy-review annotation"):
+            import_records(theirs, [{**record, **wrong}], "bob")
     assert len(orphans(theirs.conn)) == 1  # the refused batches wrote nothing
 
 

@@ -309,7 +309,7 @@ async def test_tags_view_lists_counts_and_filters_by_tag(db, tmp_path):
         assert "#住房" in screen_text(app) and f"{len(ids)} clauses" in screen_text(app)
         await pilot.press("enter")
         await settle(pilot, app)
-        assert app.filter_text == "tag:住房"
+        assert app.filter_text == 'tag:"住房"'
         assert app.total_label == str(len(ids))
 
 

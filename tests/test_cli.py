@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -231,7 +232,7 @@ def test_show_unknown_clause_is_a_one_line_error(home, db):
 def test_show_non_number_is_a_usage_error(home, db):
     result = run(home, "show", "--db", str(db), "abc")
     assert result.returncode == 2
-    assert "invalid int value: 'abc'" in result.stderr
+    assert "not a number: 'abc'" in result.stderr
 
 
 # --------------------------------------------------------------------------- search
@@ -311,8 +312,9 @@ def test_default_database_is_created_with_the_samples(tmp_path):
 
 def test_explicit_db_is_never_seeded(tmp_path):
     db = tmp_path / "mine.db"
+    assert run(tmp_path, "import", "--no-keywords", str(XINZHOU), "--db", str(db)).returncode == 0
     data = json.loads(run(tmp_path, "stats", "--db", str(db), "--json").stdout)
-    assert (data["documents"], data["clauses"]) == (0, 0)
+    assert (data["sources"], data["clauses"]) == (1, clause_count(XINZHOU))  # the one file, no samples
     assert not (tmp_path / "default.db").exists()
 
 
@@ -321,3 +323,40 @@ def test_a_file_that_is_not_a_database_is_a_one_line_error(tmp_path):
     notes.write_text("这不是数据库\n" * 200, encoding="utf-8")
     one_line_error(run(tmp_path, "stats", "--db", str(notes)), f"{notes}: not a policy-review database")
     one_line_error(run(tmp_path, "search", "--db", str(tmp_path), "税"), f"{tmp_path}: is a folder")
+
+
+def test_a_mistyped_database_path_is_an_error_not_a_new_database(tmp_path):
+    typo = tmp_path / "tpyo.db"
+    for args in (["search", "税"], ["stats"], ["show", "1"], ["tag", "1", "--add", "x"], ["export", "-o", "n.md",
+                                                                                         "--query", "税"]):
+        one_line_error(run(tmp_path, *args, "--db", str(typo)), f"{typo}: no such database")
+    assert not typo.exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["show", "99999999999999999999"], ["search", "税", "--limit", "99999999999999999999"],
+    ["tag", "99999999999999999999", "--add", "x"], ["annotations", "attach", "1", "-5"],
+])
+def test_numbers_out_of_range_are_usage_errors(tmp_path, args):
+    result = run(tmp_path, *args, "--db", str(tmp_path / "x.db"))
+    assert result.returncode == 2 and "error:" in result.stderr
+
+
+@pytest.mark.parametrize("size", ["nan", "inf", "-1", "0"])
+def test_max_size_must_be_a_positive_number(tmp_path, size):
+    one_line_error(run(tmp_path, "import", "--max-size", size, str(XINZHOU), "--db", str(tmp_path / "x.db")),
+                   "--max-size must be a positive number")
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to drop its own rights")
+def test_a_read_only_database_is_refused_in_one_line(tmp_path):
+    db = tmp_path / "ro" / "review.db"
+    db.parent.mkdir()
+    assert run(tmp_path, "import", "--no-keywords", str(XINZHOU), "--db", str(db)).returncode == 0
+    db.chmod(0o444)
+    drop = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--inh-caps=-all"]
+    result = subprocess.run([*drop, *COMMAND, "tag", "1", "--add", "x", "--db", str(db)], capture_output=True,
+                            text=True, env=isolated_env(tmp_path), timeout=60)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert "readonly" in result.stderr or "read-only" in result.stderr

@@ -125,8 +125,10 @@ class PolicyReviewApp(App):
         self.query: search_store.Query | None = None
         self.filter_text = ""
         self.generation = 0
-        self.shown_generation = 0  # the filter whose first results the panes show
-        self.counted_generation = 0  # the filter whose counts are all in
+        # The filter whose first results the panes show, and whose counts are all in (for
+        # bench/tui_bench.py, which times keystrokes by them).
+        self.shown_generation = 0
+        self.counted_generation = 0
         self.doc_counts: dict[int, int] | None = None
         self.counted_province: str | None = None  # while exact counts are pending: the one counted
         self.total_label = ""
@@ -135,6 +137,7 @@ class PolicyReviewApp(App):
         self.message = ""
         self._data_version = self._read_data_version()
         self._filter_store: Store | None = None  # the filter workers' own connection
+        self._unsaved_notes: dict[int, str] = {}  # notes the database refused, offered again
         self._filter_lock = threading.Lock()
 
     # -- layout
@@ -187,7 +190,7 @@ class PolicyReviewApp(App):
 
     def watch_theme(self, theme: str) -> None:
         if self.is_mounted:
-            self.store.set_state("theme", theme)
+            self.write(self.store.set_state, "theme", theme)
 
     # -- position
 
@@ -650,7 +653,9 @@ class PolicyReviewApp(App):
         if clause is None:
             self.say("no clause to select")
             return
-        selected = selection.toggle(self.store, clause.id)
+        ok, selected = self.write(selection.toggle, self.store, clause.id)
+        if not ok:
+            return
         self._selection_changed()
         if self.focused is self.clauses:
             self.clauses.action_cursor_down()
@@ -659,22 +664,36 @@ class PolicyReviewApp(App):
 
     def action_select_shown(self) -> None:
         if self.query is not None:
-            added = selection.add_matching(self.store, self.query)
-            self.say(f"selected {added} more clause{'s' * (added != 1)} shown by the filter")
+            ok, added = self.write(selection.add_matching, self.store, self.query)
+            where = "shown by the filter"
         else:
             source = self.clauses.source
             if source is None or not len(source):
                 return
-            added = selection.add_range(self.store, source.document.id, source.first, source.last)
-            self.say(f"selected {added} more clause{'s' * (added != 1)} of this section")
-        self._selection_changed()
+            ok, added = self.write(selection.add_range, self.store, source.document.id, source.first, source.last)
+            where = "of this section"
+        if ok:
+            self.say(f"selected {added} more clause{'s' * (added != 1)} {where}")
+            self._selection_changed()
 
     def action_clear_selection(self) -> None:
-        removed = selection.clear(self.store)
-        self.say(f"selection cleared ({removed})")
-        self._selection_changed()
+        ok, removed = self.write(selection.clear, self.store)
+        if ok:
+            self.say(f"selection cleared ({removed})")
+            self._selection_changed()
 
     # -- annotations
+
+    def write(self, action, *args):
+        """Run a store write. When the database refuses it (a read-only file, a lock held
+        too long by another program, bad input), say why in the status bar and carry on.
+        Returns (done, what the action returned)."""
+        try:
+            return True, action(*args)
+        except (PolicyReviewError, sqlite3.Error) as exc:
+            self.say(f"not saved: {exc}")
+            self.notify(f"not saved: {exc}", severity="error", markup=False)
+            return False, None
 
     def _annotated(self, message: str) -> None:
         self.clauses.refresh_annotations()
@@ -693,8 +712,9 @@ class PolicyReviewApp(App):
             ann = annotations.annotation_for(self.store.conn, clause.id)
             current = ann.status if ann else "unreviewed"
         status = STATUSES[(STATUSES.index(current) + 1) % len(STATUSES)]
-        changed = annotations.set_status(self.store, ids, status, self.author)
-        self._annotated(f"{status}: {description} ({changed} changed; u undoes)")
+        ok, changed = self.write(annotations.set_status, self.store, ids, status, self.author)
+        if ok:
+            self._annotated(f"{status}: {description} ({changed} changed; u undoes)")
 
     def action_tag(self) -> None:
         ids, description = self.target_ids()
@@ -710,13 +730,13 @@ class PolicyReviewApp(App):
             if not result:
                 return
             add, remove = result
-            try:
-                added = annotations.add_tags(self.store, ids, add, self.author) if add else 0
-                removed = annotations.remove_tags(self.store, ids, remove, self.author) if remove else 0
-            except PolicyReviewError as exc:
-                self.say(str(exc))
-                return
-            self._annotated(f"tags on {description}: +{added} −{removed}")
+            ok, added = self.write(annotations.add_tags, self.store, ids, add, self.author) if add else (True, 0)
+            if ok and remove:
+                ok, removed = self.write(annotations.remove_tags, self.store, ids, remove, self.author)
+            else:
+                removed = 0
+            if ok:
+                self._annotated(f"tags on {description}: +{added} −{removed}")
 
         self.push_screen(TagDialog(description, tags, current.tags if current else []), done)
 
@@ -729,19 +749,27 @@ class PolicyReviewApp(App):
 
         ann = annotations.annotation_for(self.store.conn, clause.id)
         cite = browse.citation(self.store.conn, clause.id)
+        saved = ann.note if ann else ""
+        draft = self._unsaved_notes.get(clause.id, saved)
 
         def done(note: str | None) -> None:
             if note is None:
                 return
-            if annotations.set_note(self.store, clause.id, note, self.author):
+            ok, changed = self.write(annotations.set_note, self.store, clause.id, note, self.author)
+            if not ok:  # kept, so that `a` offers it again instead of losing what was typed
+                self._unsaved_notes[clause.id] = note
+                return
+            self._unsaved_notes.pop(clause.id, None)
+            if changed:
                 self._annotated("note saved")
 
-        self.push_screen(NoteDialog(str(cite), ann.note if ann else ""), done)
+        self.push_screen(NoteDialog(str(cite), draft, saved), done)
 
     def action_undo(self) -> None:
-        message = annotations.undo(self.store, self.author)
-        self._selection_changed()
-        self._annotated(message or "nothing to undo")
+        ok, message = self.write(annotations.undo, self.store, self.author)
+        if ok:
+            self._selection_changed()
+            self._annotated(message or "nothing to undo")
 
     def action_tags_view(self) -> None:
         from tui.screens import TagsScreen
@@ -749,7 +777,7 @@ class PolicyReviewApp(App):
         def done(tag: str | None) -> None:
             self._annotated("")
             if tag:
-                value = f'tag:"{tag}"' if " " in tag else f"tag:{tag}"
+                value = 'tag:"' + tag.replace('"', '""') + '"'
                 self.filter_input.value = value
                 self.apply_filter(value)
 
@@ -813,28 +841,22 @@ class PolicyReviewApp(App):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False, description="importing")
     def _import_worker(self, path: Path) -> None:
-        from store.importer import ImportResult, expand_paths, import_file
+        from store.importer import import_paths
 
-        store = Store(self.db_path)
-        try:
-            items = list(expand_paths([path]))
-            counts = {"imported": 0, "replaced": 0, "unchanged": 0, "refused": 0}
-            for done, item in enumerate(items, 1):
-                if isinstance(item, tuple):
-                    result = ImportResult(str(item[0]), "refused", item[1])
-                else:
-                    result = import_file(store, item)
-                counts[result.status] += 1
-                line = f"{Path(result.path).name}: {result.message}"
-                self.post_message(ImportProgress(done, len(items), line))
-            summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "no text files found"
-            self.post_message(ImportFinished(summary, counts["refused"]))
-            if counts["imported"] or counts["replaced"]:
-                from tui.segmenter import fill_keywords_in_subprocess
+        def finished(result, done: int, total: int) -> None:
+            self.post_message(ImportProgress(done, total, f"{Path(result.path).name}: {result.message}"))
 
-                fill_keywords_in_subprocess(self.db_path)
-        finally:
-            store.close()
+        with Store(self.db_path) as store:
+            results = import_paths(store, [path], on_result=finished)
+        counts = {"imported": 0, "replaced": 0, "unchanged": 0, "refused": 0}
+        for result in results:
+            counts[result.status] += 1
+        summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "no text files found"
+        self.post_message(ImportFinished(summary, counts["refused"]))
+        if counts["imported"] or counts["replaced"]:
+            from tui.segmenter import fill_keywords_in_subprocess
+
+            fill_keywords_in_subprocess(self.db_path)
 
     @on(ImportProgress)
     def _import_progress(self, message: ImportProgress) -> None:

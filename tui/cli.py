@@ -9,12 +9,34 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
 from store.errors import PolicyReviewError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def row_id(text: str) -> int:
+    """A clause or annotation id: a positive number SQLite can hold."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < 1 << 63:
+        raise argparse.ArgumentTypeError(f"no such id: {text}")
+    return value
+
+
+def count_limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value < 1 << 62:
+        raise argparse.ArgumentTypeError("0 (all) or a positive number")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,28 +68,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("show", parents=[db_parent], help="one clause with its citation and annotations")
-    p.add_argument("clause_id", type=int, metavar="CLAUSE_ID")
+    p.add_argument("clause_id", type=row_id, metavar="CLAUSE_ID")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("search", parents=[db_parent], help="find clauses by keyword (see README for the query language)")
     p.add_argument("query", metavar="QUERY")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--limit", type=int, default=100, metavar="N", help="at most N results (default 100; 0 for all)")
+    p.add_argument("--limit", type=count_limit, default=100, metavar="N",
+                   help="at most N results (default 100; 0 for all)")
     p.add_argument("--rank", action="store_true", help="order by relevance (bm25) instead of reading order")
 
     p = sub.add_parser("keywords", parents=[db_parent], help="extract keywords (jieba TF-IDF) for clauses that have none")
 
     p = sub.add_parser("tag", parents=[db_parent], help="add or remove tags on clauses")
-    p.add_argument("clause_ids", nargs="+", type=int, metavar="CLAUSE_ID")
+    p.add_argument("clause_ids", nargs="+", type=row_id, metavar="CLAUSE_ID")
     p.add_argument("--add", action="append", default=[], metavar="TAG")
     p.add_argument("--remove", action="append", default=[], metavar="TAG")
 
     p = sub.add_parser("note", parents=[db_parent], help="set the note of a clause ('' clears it)")
-    p.add_argument("clause_id", type=int, metavar="CLAUSE_ID")
+    p.add_argument("clause_id", type=row_id, metavar="CLAUSE_ID")
     p.add_argument("text", metavar="TEXT")
 
     p = sub.add_parser("status", parents=[db_parent], help="set the review status of clauses")
-    p.add_argument("clause_ids", nargs="+", type=int, metavar="CLAUSE_ID")
+    p.add_argument("clause_ids", nargs="+", type=row_id, metavar="CLAUSE_ID")
     p.add_argument("status", metavar="STATUS", help="unreviewed, reviewed, flagged or adopted")
 
     p = sub.add_parser("undo", parents=[db_parent], help="undo your last annotation change")
@@ -97,8 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     q = ann_sub.add_parser("orphans", parents=[db_parent], help="annotations whose clause is gone after a re-import")
     q.add_argument("--json", action="store_true")
     q = ann_sub.add_parser("attach", parents=[db_parent], help="re-attach an orphaned annotation to a clause")
-    q.add_argument("annotation_id", type=int)
-    q.add_argument("clause_id", type=int)
+    q.add_argument("annotation_id", type=row_id)
+    q.add_argument("clause_id", type=row_id)
 
     p = sub.add_parser("export", parents=[db_parent], help="write a Markdown briefing note of clauses")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.md")
@@ -120,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
         return _dispatch(parser, args)
     except PolicyReviewError as exc:
         _error(str(exc))
+        return EXIT_FAILED
+    except sqlite3.Error as exc:  # a read-only file, a full disk, a lock held too long
+        _error(f"the database refused: {exc}")
         return EXIT_FAILED
     except KeyboardInterrupt:
         _error("interrupted; nothing half-written was kept")

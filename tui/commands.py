@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -17,9 +18,9 @@ from rich.text import Text
 from store import annotations, browse
 from store.db import Store, default_db_path
 from store.errors import NotFoundError, PolicyReviewError
+from tui.cli import EXIT_FAILED, EXIT_OK
 from tui.colors import safe_color
 
-EXIT_OK, EXIT_FAILED = 0, 1
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -30,10 +31,14 @@ MATCH_STYLE = "bold black on yellow"
 # --------------------------------------------------------------------------- database
 
 
-def open_store(args: argparse.Namespace) -> Store:
+def open_store(args: argparse.Namespace, create: bool = False) -> Store:
     """The database of --db, else the default one; the default one is created with the
-    sample corpus on first use, so a newcomer sees documents at once."""
+    sample corpus on first use, so a newcomer sees documents at once. A --db that does not
+    exist is created only by `import` and by opening the app (create=True): a mistyped path
+    is an error, not a new empty database."""
     if getattr(args, "db", None):
+        if not create and not Path(args.db).exists():
+            raise NotFoundError(f"{args.db}: no such database (create one with `policy-review import PATH --db {args.db}`)")
         return Store(args.db)
     path = default_db_path()
     fresh = not path.exists()
@@ -64,7 +69,7 @@ def _author(store: Store | None = None) -> str:
 
 
 def open_app(args: argparse.Namespace) -> int:
-    store = open_store(args)
+    store = open_store(args, create=True)
     path = store.path
     store.close()
     from tui.app import PolicyReviewApp
@@ -77,10 +82,10 @@ def open_app(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from store.importer import expand_paths, import_file
+    from store.importer import import_paths
     from store.words import fill_keywords
 
-    if args.max_size <= 0:
+    if not (math.isfinite(args.max_size) and args.max_size > 0):
         raise PolicyReviewError("--max-size must be a positive number of MB")
     province = args.province
     if province:
@@ -88,24 +93,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         if regions.place_from_name(province) is None:
             raise PolicyReviewError(f"unknown province {province!r}: use a name such as 辽宁, 辽宁省, 忻州 or 全国")
-    store = open_store(args)
-    items = list(expand_paths(args.paths))
-    results = []
-    counts = {"imported": 0, "replaced": 0, "unchanged": 0, "refused": 0}
-    progress = _progress(len(items), "importing")
-    for item in items:
-        from store.importer import ImportResult
+    store = open_store(args, create=True)
+    progress = _progress(None, "importing")
 
-        if isinstance(item, tuple):
-            result = ImportResult(str(item[0]), "refused", item[1])
-        else:
-            if progress:
-                progress.update(progress.task_ids[0], description=_short(item.name))
-            result = import_file(store, item, province=province, max_bytes=int(args.max_size * 1_048_576))
-        results.append(result)
-        counts[result.status] += 1
+    def started(path: Path, index: int, total: int) -> None:
         if progress:
-            progress.advance(progress.task_ids[0])
+            progress.update(progress.task_ids[0], description=_short(path.name), completed=index, total=total)
+
+    def finished(result, done: int, total: int) -> None:
+        if progress:
+            progress.update(progress.task_ids[0], completed=done, total=total)
         if not args.json:
             line = Text()
             line.append(result.path)
@@ -113,8 +110,14 @@ def cmd_import(args: argparse.Namespace) -> int:
             line.append(result.message if result.ok else f"refused: {result.message}",
                         style=None if result.ok else "red")
             (out if result.ok else err).print(line)
+
+    results = import_paths(store, args.paths, province=province, max_bytes=int(args.max_size * 1_048_576),
+                           on_start=started, on_result=finished)
     if progress:
         progress.stop()
+    counts = {"imported": 0, "replaced": 0, "unchanged": 0, "refused": 0}
+    for result in results:
+        counts[result.status] += 1
     keywords_done = 0
     if not args.no_keywords and (counts["imported"] or counts["replaced"]):
         kw_progress = _progress(None, "extracting keywords")
@@ -275,8 +278,6 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from store.search import search
 
-    if args.limit < 0:
-        raise PolicyReviewError("--limit must be 0 (all) or more")
     store = open_store(args)
     limit = args.limit or 1 << 62
     result = search(store.conn, args.query, limit=limit, rank=args.rank)

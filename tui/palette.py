@@ -25,6 +25,12 @@ ACTIONS = [
 ]
 
 
+def _help(text: str) -> str:
+    """Textual parses a hit's help text as markup, and escape() does not cover every case
+    ("条款[/"): brackets from a document are shown as full-width brackets instead."""
+    return text.replace("[", "［").replace("]", "］")
+
+
 class PolicyReviewCommands(Provider):
     async def discover(self) -> Hits:
         for name, help_text, action in ACTIONS:
@@ -49,14 +55,14 @@ class PolicyReviewCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score * 0.9, plain(f"open 《{title}》"), partial(app.go_to_document, document.id),
-                          text=title, help=" · ".join(x for x in (document.province, document.doc_number,
-                                                                  document.date) if x))
+                          text=title, help=_help(" · ".join(x for x in (document.province, document.doc_number,
+                                                                        document.date) if x)))
         if len(query.strip()) >= 2:
             try:
-                result = search_store.search(conn, f'"{query.strip()}"', limit=15)
+                result = search_store.search(conn, '"' + query.strip().replace('"', '""') + '"', limit=15)
             except QueryError:
                 return
             for hit in result.hits:
                 label = f"{browse.display_path(hit.path)} {hit.title or hit.text[:30]}"
                 yield Hit(0.5, plain(f"clause {label}"), partial(app.go_to_clause, hit.sort_key),
-                          text=label, help=f"《{hit.document}》")
+                          text=label, help=_help(f"《{hit.document}》"))

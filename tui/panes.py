@@ -448,10 +448,6 @@ class SectionsPane(LinePane):
                 best = index
         return best
 
-    def open_document(self, document_id: int) -> None:
-        self._open(document_id)
-        self._rebuild()
-
     def follow_cursor(self) -> None:
         """Open the document under the cursor (closing the previous one)."""
         row = self.current()

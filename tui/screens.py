@@ -168,9 +168,12 @@ class NoteDialog(Dialog):
         Binding("escape", "save", "Save and close", id="note-close"),
     ]
 
-    def __init__(self, citation: str, note: str) -> None:
+    def __init__(self, citation: str, note: str, saved: str | None = None) -> None:
+        """`note` is the text to edit; `saved` the note on record, if that differs (a draft
+        the database refused earlier)."""
         super().__init__()
         self.citation, self.note = citation, note
+        self.saved = note if saved is None else saved
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog tall"):
@@ -182,8 +185,8 @@ class NoteDialog(Dialog):
         self.query_one(TextArea).focus()
 
     def action_save(self) -> None:
-        text = self.query_one(TextArea).text
-        self.dismiss(text.strip("\n") if text != self.note else None)
+        text = self.query_one(TextArea).text.strip("\n")
+        self.dismiss(text if text != self.saved else None)
 
 
 # --------------------------------------------------------------------------- clause details
@@ -288,11 +291,8 @@ class TagsScreen(Dialog):
 
         def done(new: str | None) -> None:
             if new and new.strip() and new.strip() != tag:
-                try:
-                    annotations.rename_tag(self.store, tag, new.strip(), self.author)
-                except PolicyReviewError as exc:
-                    self.notify(str(exc), severity="error", markup=False)
-                self._load(new.strip())
+                ok, _n = self.app.write(annotations.rename_tag, self.store, tag, new.strip(), self.author)
+                self._load(new.strip() if ok else tag)
 
         self.app.push_screen(PromptDialog(f"Rename #{tag} (an existing name merges the two)", tag), done)
 
@@ -303,8 +303,7 @@ class TagsScreen(Dialog):
         count = dict((n, c) for n, _col, c in annotations.list_tags(self.store.conn)).get(tag, 0)
 
         def done(yes: bool | None) -> None:
-            if yes:
-                annotations.delete_tag(self.store, tag, self.author)
+            if yes and self.app.write(annotations.delete_tag, self.store, tag, self.author)[0]:
                 self.notify(f"deleted #{tag} (u undoes)", markup=False)
                 self._load()
 
@@ -321,7 +320,7 @@ class TagsScreen(Dialog):
             if color.strip() and safe_color(color.strip()) is None:
                 self.notify(f"not a color: {color}", severity="error", markup=False)
                 return
-            annotations.set_tag_color(self.store, tag, color.strip() or None)
+            self.app.write(annotations.set_tag_color, self.store, tag, color.strip() or None)
             self._load(tag)
 
         self.app.push_screen(PromptDialog(f"Color of #{tag} (red, green, #ff8800; empty clears)"), done)
@@ -367,12 +366,8 @@ class OrphansScreen(Dialog):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         if not event.option.id or not self.target:
             return
-        try:
-            annotations.attach_orphan(self.store, int(event.option.id), self.target, self.author)
-        except PolicyReviewError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.dismiss(True)
+        if self.app.write(annotations.attach_orphan, self.store, int(event.option.id), self.target, self.author)[0]:
+            self.dismiss(True)
 
 
 # --------------------------------------------------------------------------- export
@@ -455,7 +450,7 @@ class ExportDialog(Dialog):
         except PolicyReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self.store.set_state("export_dir", str(path.resolve().parent))
+        self.app.write(self.store.set_state, "export_dir", str(path.resolve().parent))
         self.dismiss(str(path))
 
 
