@@ -13,7 +13,7 @@
    tokenizer and pragmas); documents, clauses and clause_index rows inserted the way
    store.importer._insert_document does (sort keys from store.db.sort_key, title and text
    folded once with store.normalize.fold, clause keys from store.importer.clause_key, index
-   rows through store.index.add_folded, i.e. spaced(fold(title)), spaced(fold(text))), but in
+   rows through store.index.add_forms, i.e. the spaced search forms of title and text), but in
    bulk: one transaction per batch of whole documents, executemany. No sections, no keywords.
    build_s includes folding, the inserts, the commits and the final WAL checkpoint.
 3. Queries (on a new connection, after one untimed pass over the mix): a fixed mix, run
@@ -197,18 +197,25 @@ def check_proposals(documents: list[dict]) -> str:
         assert fast_fold(x) == fold(x), x
         assert fast_spaced(fold(x)) == spaced(fold(x)), x
     FOLD["fold"] = fast_fold
-    store_index.spaced = fast_spaced  # store.index.add_folded looks it up at each call
+    store_index.spaced = fast_spaced  # store.index.add_forms looks it up at each call
     return f"checked equal to the app's on {len(strings)} strings"
 
 
 # --------------------------------------------------------------------------- build
 
 
+def _forms(title: str, text: str) -> tuple[str, str, str, str]:
+    """store.index.forms, or with --fast-fold the proposal's fold (without the alternate
+    forms of traditional text, which the proposal does not cover)."""
+    if FOLD["fold"] is fold:
+        return store_index.forms(title, text)
+    return FOLD["fold"](title), FOLD["fold"](text), "", ""
+
+
 def _rows(documents: list[dict], stamp: str) -> tuple[list, list, list]:
     """Rows for documents, clauses and the index, as store.importer._insert_document makes
-    them: title and text folded once, clause key from the folded forms, index rows given to
-    store.index.add_folded (which spaces them)."""
-    fold = FOLD["fold"]  # the app's, or the --fast-fold proposal
+    them: the search forms computed once, clause key from them, index rows given to
+    store.index.add_forms (which spaces them)."""
     doc_rows, clause_rows, folded_rows = [], [], []
     for doc in documents:
         doc_id, province, identity = doc["id"], doc["province"], doc["identity"]
@@ -217,11 +224,11 @@ def _rows(documents: list[dict], stamp: str) -> tuple[list, list, list]:
                          None, identity, len(doc["clauses"]), stamp))
         for ordinal, (title, text) in enumerate(doc["clauses"]):
             key = sort_key(province, doc_id, ordinal)
-            folded_title, folded_text = fold(title), fold(text)
+            forms = _forms(title, text)
             path = f"¶{ordinal + 1}"
             clause_rows.append((doc_id, None, ordinal, key, "", title, text, path,
-                                clause_key(identity, path, folded_title, folded_text), None))
-            folded_rows.append((key, folded_title, folded_text))
+                                clause_key(identity, path, forms[0], forms[1]), None))
+            folded_rows.append((key, *forms))
     return doc_rows, clause_rows, folded_rows
 
 
@@ -249,7 +256,7 @@ def _insert(store: Store, rows: tuple[list, list, list]) -> None:
     with store.transaction() as conn:
         conn.executemany(DOCUMENT_SQL, doc_rows)
         conn.executemany(CLAUSE_SQL, clause_rows)
-        store_index.add_folded(conn, folded_rows)  # spaced per character, executemany
+        store_index.add_forms(conn, folded_rows)  # spaced per character, executemany
 
 
 _PIPELINE_BATCHES: list[list[dict]] = []
@@ -259,16 +266,17 @@ def _process_rows(i: int, stamp: str) -> tuple[list, list, list]:
     """In the worker process: the rows of batch i, index rows already spaced."""
     doc_rows, clause_rows, folded_rows = _rows(_PIPELINE_BATCHES[i], stamp)
     spaced_ = store_index.spaced
-    return doc_rows, clause_rows, [(key, spaced_(t), spaced_(x)) for key, t, x in folded_rows]
+    return doc_rows, clause_rows, [(key, *map(spaced_, forms)) for key, *forms in folded_rows]
 
 
 def _insert_spaced(store: Store, rows: tuple[list, list, list]) -> None:
-    """_insert for index rows spaced already: the same SQL as store.index.add_folded."""
+    """_insert for index rows spaced already: the same SQL as store.index.add_forms."""
     doc_rows, clause_rows, index_rows = rows
     with store.transaction() as conn:
         conn.executemany(DOCUMENT_SQL, doc_rows)
         conn.executemany(CLAUSE_SQL, clause_rows)
-        conn.executemany("INSERT INTO clause_index (rowid, title, text) VALUES (?, ?, ?)", index_rows)
+        conn.executemany("INSERT INTO clause_index (rowid, title, text, title_alt, text_alt) VALUES (?, ?, ?, ?, ?)",
+                         index_rows)
 
 
 def build(store: Store, documents: list[dict], args) -> dict:
@@ -624,7 +632,7 @@ def main(argv: list[str] | None = None) -> int:
               f"in this process "
               f"(rows made {timings['prepare_s']:.2f} s"
               f"{' waiting for the ' + args.pipeline if args.pipeline else ''}, inserts+commits {timings['insert_s']:.2f} s"
-              f"{'' if args.pipeline or args.prepare_first else ' incl. spacing in store.index.add_folded'}, "
+              f"{'' if args.pipeline or args.prepare_first else ' incl. spacing in store.index.add_forms'}, "
               f"checkpoint {timings['checkpoint_s']:.2f} s; {args.batch} clauses per transaction)")
         if timings["optimize_s"] is not None:
             print(f"fts5 optimize: {timings['optimize_s']:.2f} s (not in build_s)")

@@ -22,7 +22,7 @@ from store import regions
 from store.errors import PolicyReviewError
 
 SCHEMA_VERSION = 1
-INDEX_SCHEME = "chars-v1"
+INDEX_SCHEME = "chars-v2"
 """How clause text becomes index tokens (store.normalize). Part of the index version: when it,
 OpenCC or Python's Unicode tables change, the index is rebuilt, because rows of a contentless
 FTS5 table can only be deleted with exactly the tokens they were inserted with."""
@@ -108,7 +108,7 @@ CREATE INDEX clauses_document ON clauses(document_id, ordinal);
 CREATE INDEX clauses_section ON clauses(section_id);
 CREATE INDEX clauses_key ON clauses(key);
 CREATE VIRTUAL TABLE clause_index USING fts5(
-    title, text, content='', tokenize="{TOKENIZER}"
+    title, text, title_alt, text_alt, content='', tokenize="{TOKENIZER}"
 );
 CREATE TABLE clause_keywords (
     clause_id INTEGER PRIMARY KEY REFERENCES clauses(id) ON DELETE CASCADE,

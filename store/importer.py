@@ -178,19 +178,19 @@ def _insert_document(conn: sqlite3.Connection, doc: ParsedDocument, part: int, s
     _flatten(conn, document_id, doc.nodes, None, "", 1, clauses, itertools.count())
     if len(clauses) > MAX_CLAUSES_PER_DOCUMENT:
         raise InputError(f"too many clauses in one document ({len(clauses)})")
-    rows, folded = [], []
+    rows, indexed = [], []
     for ordinal, (section_id, label, title, text, path, line) in enumerate(clauses):
         key = sort_key(province, document_id, ordinal)
-        folded_title, folded_text = fold(title), fold(text)
+        clause_forms = index.forms(title, text)
         rows.append((document_id, section_id, ordinal, key, label, title, text, path,
-                     clause_key(identity, path, folded_title, folded_text), line))
-        folded.append((key, folded_title, folded_text))
+                     clause_key(identity, path, clause_forms[0], clause_forms[1]), line))
+        indexed.append((key, *clause_forms))
     conn.executemany(
         """INSERT INTO clauses (document_id, section_id, ordinal, sort_key, label, title, text, path, key, line)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         rows,
     )
-    index.add_folded(conn, folded)
+    index.add_forms(conn, indexed)
     conn.execute("UPDATE documents SET clause_count = ? WHERE id = ?", (len(rows), document_id))
     return document_id, len(rows)
 

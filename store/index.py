@@ -9,28 +9,38 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from store.normalize import fold, spaced
+from store.normalize import search_forms, spaced
+
+_COLUMNS = "title, text, title_alt, text_alt"
 
 
-def _tokens(rows: Iterable[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
-    return [(key, spaced(fold(title)), spaced(fold(text))) for key, title, text in rows]
+def forms(title: str, text: str) -> tuple[str, str, str, str]:
+    """The four indexed forms of a clause: title and text folded, and their character-by-
+    character conversions where those differ (see normalize.search_forms)."""
+    title_form, title_alt = search_forms(title)
+    text_form, text_alt = search_forms(text)
+    return title_form, text_form, title_alt, text_alt
+
+
+def _tokens(rows: Iterable[tuple[int, str, str]]) -> list[tuple]:
+    return [(key, *map(spaced, forms(title, text))) for key, title, text in rows]
 
 
 def add(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
     """Index clauses given as (sort_key, title, text)."""
-    conn.executemany("INSERT INTO clause_index (rowid, title, text) VALUES (?, ?, ?)", _tokens(rows))
+    conn.executemany(f"INSERT INTO clause_index (rowid, {_COLUMNS}) VALUES (?, ?, ?, ?, ?)", _tokens(rows))
 
 
-def add_folded(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
-    """Index clauses whose title and text were folded already (the importer needs the folded
-    forms for the clause keys too)."""
-    conn.executemany("INSERT INTO clause_index (rowid, title, text) VALUES (?, ?, ?)",
-                     [(key, spaced(title), spaced(text)) for key, title, text in rows])
+def add_forms(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str, str, str]]) -> None:
+    """Index clauses given as (sort_key, *forms(title, text)): the importer computes the forms
+    once, for the clause keys too."""
+    conn.executemany(f"INSERT INTO clause_index (rowid, {_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
+                     [(key, *map(spaced, parts)) for key, *parts in rows])
 
 
 def remove(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
-    conn.executemany("INSERT INTO clause_index (clause_index, rowid, title, text) VALUES ('delete', ?, ?, ?)",
-                     _tokens(rows))
+    conn.executemany(
+        f"INSERT INTO clause_index (clause_index, rowid, {_COLUMNS}) VALUES ('delete', ?, ?, ?, ?, ?)", _tokens(rows))
 
 
 def rebuild(conn: sqlite3.Connection, batch: int = 20_000) -> int:

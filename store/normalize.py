@@ -90,6 +90,21 @@ def fold(text: str) -> str:
     return to_simplified(text.translate(_FOLD))
 
 
+def search_forms(text: str) -> tuple[str, str]:
+    """(fold(text), its character-by-character conversion when that differs, else "").
+
+    OpenCC converts traditional text by context: 資金鍊斷裂 becomes 资金链断裂, but 鍊 alone
+    becomes 炼, so the query 鍊斷裂 (炼断裂) would miss the clause it was copied from. A clause
+    whose two conversions differ is indexed under both, so that any piece of it finds it."""
+    base = text.translate(_FOLD)
+    folded = to_simplified(base)
+    pattern, table = _traditional()
+    if folded == base or not pattern.search(base):
+        return folded, ""
+    by_character = base.translate(table)
+    return folded, (by_character if by_character != folded else "")
+
+
 def fold_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """fold(text) and, for each of its characters, the index of the original character."""
     folded = fold(text)

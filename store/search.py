@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from store.db import STATUSES, province_key_range
 from store.errors import QueryError
-from store.normalize import fold, fold_with_offsets
+from store.normalize import fold, fold_with_offsets, search_forms
 
 FIELDS = ("province", "doc", "tag", "status")
 DEFAULT_PAGE = 100
@@ -431,17 +431,20 @@ def neighbour(conn: sqlite3.Connection, query: str | Query, key: int, forward: b
 
 
 def highlight(text: str, terms: list[str]) -> list[list[int]]:
-    """[start, end) spans in the original text where any folded term occurs, merged; a
-    simplified term is found in traditional text, and spaces inside a match are spanned."""
+    """[start, end) spans in the original text where any folded term occurs (in either search
+    form), merged; a simplified term is found in traditional text, and spaces inside a match
+    are spanned."""
     if not terms or not text:
         return []
     folded, offsets = fold_with_offsets(text)
+    alternate = search_forms(text)[1]
     spans = []
-    for term in terms:
-        start = folded.find(term)
-        while start >= 0:
-            spans.append([offsets[start], offsets[start + len(term) - 1] + 1])
-            start = folded.find(term, start + 1)
+    for form in (folded, alternate) if alternate else (folded,):
+        for term in terms:
+            start = form.find(term)
+            while start >= 0:
+                spans.append([offsets[start], offsets[start + len(term) - 1] + 1])
+                start = form.find(term, start + 1)
     spans.sort()
     merged: list[list[int]] = []
     for span in spans:
@@ -455,10 +458,10 @@ def highlight(text: str, terms: list[str]) -> list[list[int]]:
 def scan_matches(title: str, text: str, query: Query) -> bool:
     """The meaning of a query's text terms, stated plainly as a scan: what the index must
     agree with, clause for clause (the recall and precision tests use it)."""
-    folded_title, folded_text = fold(title), fold(text)
+    forms = [form for form in (*search_forms(title), *search_forms(text)) if form]
 
     def has(term: Term) -> bool:
-        return term.value in folded_title or term.value in folded_text
+        return any(term.value in form for form in forms)
 
     for group in query.groups:
         if not group.is_text:

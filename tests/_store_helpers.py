@@ -12,7 +12,7 @@ from pathlib import Path
 from sample_db import sample_files
 from store.db import Store
 from store.importer import import_paths
-from store.normalize import fold
+from store.normalize import fold, search_forms
 from store.search import parse_query, scan_matches
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,11 +39,17 @@ def scan(conn, query: str) -> set[int]:
     return {cid for cid, title, text in all_clauses(conn) if scan_matches(title, text, parsed)}
 
 
+def searchable(title: str, text: str) -> list[str]:
+    """The forms of a clause a term is looked for in: its folded title and text, and their
+    character-by-character conversions where OpenCC's phrase conversion differs."""
+    return [form for form in (*search_forms(title), *search_forms(text)) if form]
+
+
 def scan_term(conn, term: str) -> set[int]:
     """Clauses whose folded title or text contains the folded term, written out without the
     search module: the definition the index is held to."""
     wanted = fold(term)
-    return {cid for cid, title, text in all_clauses(conn) if wanted in fold(title) or wanted in fold(text)}
+    return {cid for cid, title, text in all_clauses(conn) if any(wanted in form for form in searchable(title, text))}
 
 
 def clause_with(conn, phrase: str, document_title_part: str = "") -> int:

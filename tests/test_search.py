@@ -16,14 +16,16 @@ import unicodedata
 import pytest
 
 from store import annotations, regions
-from store.db import TOKENIZER, document_key_range
+from store.db import TOKENIZER, Store, document_key_range
 from store.errors import QueryError
 from store.importer import delete_document, import_paths
 from store.normalize import _FOLD, fold, fold_with_offsets
 from store.search import (
     count, counts_by_document, highlight, matching_ids, matching_keys, neighbour, parse_query, search,
 )
-from tests._store_helpers import SAMPLE, all_clauses, assert_one_line_error, run_cli, samples_store, scan, scan_term
+from tests._store_helpers import (
+    SAMPLE, all_clauses, assert_one_line_error, run_cli, samples_store, scan, scan_term, searchable,
+)
 
 EVERYTHING = 1 << 62
 
@@ -173,11 +175,11 @@ def test_hundreds_of_derived_terms_agree_with_the_scan(db):
     conn = db.conn
     terms = derived_terms(conn, seed=20240501, clauses=12, per_length={1: 10_000, 2: 700, 3: 150, 6: 150})
     assert len(terms) > 1000
-    folded = [(cid, fold(title), fold(text)) for cid, title, text in all_clauses(conn)]
+    forms = [(cid, searchable(title, text)) for cid, title, text in all_clauses(conn)]
     wrong = []
     for term in terms:
         wanted = fold(term)
-        expected = {cid for cid, ft, fx in folded if wanted in ft or wanted in fx}
+        expected = {cid for cid, texts in forms if any(wanted in form for form in texts)}
         got = found(conn, f'"{term}"')
         if got != expected:
             wrong.append((term, len(got), len(expected)))
@@ -443,10 +445,10 @@ CHECK_TERMS = ["税", "社保", "公积金", "融资", "稅費", "2020年", "实
 
 def assert_index_matches_scan(store, extra: list[str] = ()) -> None:
     conn = store.conn
-    folded = [(cid, fold(title), fold(text)) for cid, title, text in all_clauses(conn)]
+    forms = [(cid, searchable(title, text)) for cid, title, text in all_clauses(conn)]
     for term in [*CHECK_TERMS, *extra]:
         wanted = fold(term)
-        expected = {cid for cid, ft, fx in folded if wanted in ft or wanted in fx}
+        expected = {cid for cid, texts in forms if any(wanted in form for form in texts)}
         assert set(matching_ids(conn, f'"{term}"')) == expected, term
         assert count(conn, f'"{term}"') == (len(expected), False), term
     conn.execute("INSERT INTO clause_index (clause_index, rank) VALUES ('integrity-check', 1)")
@@ -560,3 +562,21 @@ def test_suggestion_splits_a_phrase_that_finds_nothing(db):
     assert suggestion("税") is None and suggestion("税", conn) is None
     assert suggestion("province:辽宁") is None
     assert suggestion("完全没有的词语组合啊", conn) is None
+
+
+def test_any_piece_of_a_traditional_clause_finds_it(tmp_path):
+    """OpenCC converts by context (資金鍊斷裂 → 资金链断裂, but 鍊 alone → 炼): a piece of the
+    clause as written, and the simplified phrase, both find it."""
+    source = tmp_path / "繁體.txt"
+    source.write_text("關於防範企業資金鍊斷裂風險的通知\n一、防止企業資金鍊斷裂風險，加強監測。\n二、其他事項。\n",
+                      encoding="utf-8")
+    store = Store(tmp_path / "t.db")
+    import_paths(store, [source])
+    (clause_id,) = [cid for cid, _title, text in all_clauses(store.conn) if "資金鍊" in text or "資金鍊" in _title]
+    for term in ("鍊斷裂", "鍊", "資金鍊", "资金链", "链断裂", "資金鍊斷裂"):
+        hits = search(store.conn, term, limit=10).hits
+        assert [h.clause_id for h in hits] == [clause_id], term
+        spans = hits[0].matches["title"] + hits[0].matches["text"]
+        assert spans, term  # and the match is highlighted where it is
+    assert set(matching_ids(store.conn, '"鍊"')) == scan_term(store.conn, "鍊")
+    store.close()
