@@ -402,12 +402,19 @@ def revised_liaoning(original: str) -> str:
     return re.sub(r"(?m)^([ \t\u3000]*)（([一二三四五六七八九十]+)）", renumber, text)
 
 
-def test_annotations_follow_their_clauses_through_a_revision(tmp_path):
+def imported_copy_of_liaoning(tmp_path):
+    """A copy of the Liaoning sample in tmp_path, imported into a new database there: a file
+    a test can revise and import again. Returns (path, original text, store)."""
     source = tmp_path / "辽宁-降成本.txt"
     original = SAMPLE["liaoning"].read_text(encoding="utf-8")
     source.write_text(original, encoding="utf-8")
     store = Store(tmp_path / "db.sqlite")
     assert import_paths(store, [source])[0].status == "imported"
+    return source, original, store
+
+
+def test_annotations_follow_their_clauses_through_a_revision(tmp_path):
+    source, original, store = imported_copy_of_liaoning(tmp_path)
     conn = store.conn
     unchanged = clause_with(conn, "全面推开营改增试点，确保所有行业税负只减不增")
     reworded = clause_with(conn, "落实研发费用加计扣除政策，执行修订后的节能环保专用设备税收优惠目录")
@@ -466,11 +473,7 @@ def test_annotations_follow_their_clauses_through_a_revision(tmp_path):
 def test_a_new_title_or_doc_number_keeps_the_annotations(tmp_path):
     """A revision that renames the document (a new title, a 文号 added) changes its identity;
     its annotations still follow their clauses."""
-    source = tmp_path / "辽宁-降成本.txt"
-    original = SAMPLE["liaoning"].read_text(encoding="utf-8")
-    source.write_text(original, encoding="utf-8")
-    store = Store(tmp_path / "db.sqlite")
-    import_paths(store, [source])
+    source, original, store = imported_copy_of_liaoning(tmp_path)
     conn = store.conn
     clause = clause_with(conn, "全面推开营改增试点，确保所有行业税负只减不增")
     set_note(store, clause, "跟踪营改增", "alice")
@@ -490,11 +493,7 @@ def test_a_new_title_or_doc_number_keeps_the_annotations(tmp_path):
 def test_the_selection_follows_its_clauses_through_a_revision(tmp_path):
     from store import selection
 
-    source = tmp_path / "辽宁-降成本.txt"
-    original = SAMPLE["liaoning"].read_text(encoding="utf-8")
-    source.write_text(original, encoding="utf-8")
-    store = Store(tmp_path / "db.sqlite")
-    import_paths(store, [source])
+    source, original, store = imported_copy_of_liaoning(tmp_path)
     conn = store.conn
     reworded = clause_with(conn, "落实研发费用加计扣除政策，执行修订后的节能环保专用设备税收优惠目录")
     moved = clause_with(conn, "规范机场铁路港口收费项目")
@@ -512,11 +511,7 @@ def test_the_selection_follows_its_clauses_through_a_revision(tmp_path):
 
 
 def test_the_orphans_command_lists_them(tmp_path):
-    source = tmp_path / "copy.txt"
-    original = SAMPLE["liaoning"].read_text(encoding="utf-8")
-    source.write_text(original, encoding="utf-8")
-    store = Store(tmp_path / "db.sqlite")
-    import_paths(store, [source])
+    source, original, store = imported_copy_of_liaoning(tmp_path)
     removed = clause_with(store.conn, "引导企业利用境外低成本资金")
     set_note(store, removed, "会变成孤儿", "alice")
     source.write_text(revised_liaoning(original), encoding="utf-8")
