@@ -491,7 +491,8 @@ def match_clauses(conn: sqlite3.Connection, references: Sequence[tuple], documen
     marks = ",".join("?" * len(document_ids))
     clauses = conn.execute(
         f"""SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.title FROM clauses c
-            JOIN documents d ON d.id = c.document_id WHERE c.document_id IN ({marks}) {condition}""",
+            JOIN documents d ON d.id = c.document_id WHERE c.document_id IN ({marks}) {condition}
+            ORDER BY c.sort_key""",
         list(document_ids),
     ).fetchall()
     by_key = {row[1]: row for row in clauses}
@@ -515,11 +516,11 @@ def match_clauses(conn: sqlite3.Connection, references: Sequence[tuple], documen
         row = by_path.get((identity, path))
         if not (row and row[0] not in taken and _similarity(text, snapshot(row[4], row[5])) >= PATH_SIMILARITY):
             row, best = None, TEXT_SIMILARITY
-            for candidate in clauses:
+            for candidate in clauses:  # the most similar; the first in reading order on a tie
                 if candidate[2] != identity or candidate[0] in taken:
                     continue
                 score = _similarity(text, snapshot(candidate[4], candidate[5]))
-                if score >= best:
+                if score > best or row is None and score >= best:
                     row, best = candidate, score
         if row is not None:
             matches[ref] = row
@@ -668,24 +669,15 @@ _CLAUSE_ROW = """SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.titl
 
 
 def _clause_for_record(conn: sqlite3.Connection, key: str, identity: str, path: str, snapshot_text: str):
-    """The clause an imported annotation belongs to: the one with its key; else, in the same
-    document, the one at its path if the text is similar, else one with very similar text
-    (as `reattach` does). A record without text (written by hand) falls back to the path."""
-    row = conn.execute(f"{_CLAUSE_ROW} WHERE c.key = ?", (key,)).fetchone()
-    if row is not None:
-        return row
+    """The clause an imported annotation belongs to, found as after a re-import
+    (match_clauses, within its document). A record without text (written by hand) can only be
+    matched by key or path."""
     if not snapshot_text:
-        return conn.execute(f"{_CLAUSE_ROW} WHERE d.identity = ? AND c.path = ?", (identity, path)).fetchone()
-    candidates = conn.execute(f"{_CLAUSE_ROW} WHERE d.identity = ? ORDER BY c.sort_key", (identity,)).fetchall()
-    for row in candidates:
-        if row[3] == path and _similarity(snapshot_text, snapshot(row[4], row[5])) >= PATH_SIMILARITY:
-            return row
-    best, best_score = None, TEXT_SIMILARITY
-    for row in candidates:
-        score = _similarity(snapshot_text, snapshot(row[4], row[5]))
-        if score > best_score or best is None and score >= best_score:
-            best, best_score = row, score
-    return best
+        return conn.execute(f"{_CLAUSE_ROW} WHERE c.key = ? OR (d.identity = ? AND c.path = ?) ORDER BY c.key = ? DESC",
+                            (key, identity, path, key)).fetchone()
+    document_ids = [row[0] for row in conn.execute("SELECT id FROM documents WHERE identity = ?", (identity,))]
+    found = match_clauses(conn, [(0, key, identity, path, snapshot_text)], document_ids, {})
+    return found.get(0)
 
 
 def _newer(stamp: str, than: str) -> bool:

@@ -64,17 +64,25 @@ def import_paths(
     index, total)` and `on_result(result, done, total)` report progress."""
     items = list(expand_paths(paths))
     results = []
-    for index, item in enumerate(items):
+    for position, item in enumerate(items):
         if isinstance(item, tuple):
             result = ImportResult(str(item[0]), "refused", item[1])
         else:
             if on_start:
-                on_start(item, index, len(items))
+                on_start(item, position, len(items))
             result = import_file(store, item, province=province, max_bytes=max_bytes)
         results.append(result)
         if on_result:
-            on_result(result, index + 1, len(items))
+            on_result(result, position + 1, len(items))
     return results
+
+
+def summarize(results: list[ImportResult]) -> tuple[dict[str, int], str]:
+    """Files per outcome, and the same as a line: "3 imported, 1 refused"."""
+    counts = {"imported": 0, "replaced": 0, "unchanged": 0, "refused": 0}
+    for result in results:
+        counts[result.status] += 1
+    return counts, ", ".join(f"{n} {status}" for status, n in counts.items() if n)
 
 
 def import_file(store: Store, path: Path, province: str | None = None, max_bytes: int = MAX_BYTES) -> ImportResult:

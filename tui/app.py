@@ -841,18 +841,15 @@ class PolicyReviewApp(App):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False, description="importing")
     def _import_worker(self, path: Path) -> None:
-        from store.importer import import_paths
+        from store.importer import import_paths, summarize
 
         def finished(result, done: int, total: int) -> None:
             self.post_message(ImportProgress(done, total, f"{Path(result.path).name}: {result.message}"))
 
         with Store(self.db_path) as store:
             results = import_paths(store, [path], on_result=finished)
-        counts = {"imported": 0, "replaced": 0, "unchanged": 0, "refused": 0}
-        for result in results:
-            counts[result.status] += 1
-        summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "no text files found"
-        self.post_message(ImportFinished(summary, counts["refused"]))
+        counts, summary = summarize(results)
+        self.post_message(ImportFinished(summary or "no text files found", counts["refused"]))
         if counts["imported"] or counts["replaced"]:
             from tui.segmenter import fill_keywords_in_subprocess
 

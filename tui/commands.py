@@ -59,7 +59,7 @@ def seed_samples(store: Store) -> None:
     fill_keywords_in_subprocess(store.path)
 
 
-def _author(store: Store | None = None) -> str:
+def _author() -> str:
     from tui.config import load_config
 
     return annotations.reviewer_name(load_config().reviewer)
@@ -82,7 +82,7 @@ def open_app(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from store.importer import import_paths
+    from store.importer import import_paths, summarize
     from store.words import fill_keywords
 
     if not (math.isfinite(args.max_size) and args.max_size > 0):
@@ -115,9 +115,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                            on_start=started, on_result=finished)
     if progress:
         progress.stop()
-    counts = {"imported": 0, "replaced": 0, "unchanged": 0, "refused": 0}
-    for result in results:
-        counts[result.status] += 1
+    counts, summary = summarize(results)
     keywords_done = 0
     if not args.no_keywords and (counts["imported"] or counts["replaced"]):
         kw_progress = _progress(None, "extracting keywords")
@@ -125,7 +123,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             kw_progress.task_ids[0], completed=d, total=t)) if kw_progress else None)
         if kw_progress:
             kw_progress.stop()
-    summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "nothing to import"
+    summary = summary or "nothing to import"
     if args.json:
         out.print_json(json.dumps({
             "results": [
