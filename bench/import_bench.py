@@ -36,7 +36,6 @@ import argparse
 import gc
 import hashlib
 import json
-import os
 import random
 import re
 import shutil
@@ -222,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
             inproc_again.append(figures["again"])
         print(f"samples in-process ({samples_mb:.2f} MB; new interpreter, modules imported, then Store + "
               f"import_paths): " + ", ".join(f"{t * 1000:.0f}" for t in inproc) + " ms; a second time in the "
-              f"same process (OpenCC and caches warm): " + ", ".join(f"{t * 1000:.0f}" for t in inproc_again) + " ms")
+              "same process (OpenCC and caches warm): " + ", ".join(f"{t * 1000:.0f}" for t in inproc_again) + " ms")
 
         cli_import, cli_keywords = [], []
         for i in range(args.reps):

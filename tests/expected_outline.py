@@ -101,7 +101,7 @@ def compare(expected: Expected, parsed: ParsedFile) -> list[str]:
         if exp_keys != act_keys:
             problems.append(f"{exp.title}: heading rows differ:\n  expected {exp_keys}\n  actual   {act_keys}")
             continue
-        for (d, label, title), (_, _, got) in zip(exp.rows, actual):
+        for (_depth, label, title), (_, _, got) in zip(exp.rows, actual):
             if not title_matches(title, got):
                 problems.append(f"{exp.title}: {label} title {got!r} does not begin with {title[:6]!r}")
     return problems

@@ -205,7 +205,7 @@ def test_clause_text_renders_exactly_as_written(crafted):
     assert quoted == expected
     heads = headings(note.markdown)
     assert (3, "《关于*测试*特殊字符的_通知_》") in heads
-    assert f"— 《关于*测试*特殊字符的_通知_》，四、" in strip_tags(MD.render(note.markdown))
+    assert "— 《关于*测试*特殊字符的_通知_》，四、" in strip_tags(MD.render(note.markdown))
     # nothing became a list, a heading, a rule, a table, code, a link or an image
     rendered = MD.render(note.markdown)
     for tag in ("<ol", "<em>", "<strong>", "<code>", "<a ", "<img", "<hr", "<b>", "<div>", "<pre>"):
