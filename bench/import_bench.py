@@ -9,7 +9,7 @@
     paragraphs swapped, so that no two files have the same sha256 (the importer would skip a
     duplicate as "unchanged"). It is imported with store.importer.import_paths into a fresh
     Store (keyword extraction is not part of the importer: nothing to skip) → import_mb_s.
-    The same texts go through store.parser.parse_text alone → parse_mb_s. MB are the files'
+    The same texts go through store.parse.parse_text alone → parse_mb_s. MB are the files'
     UTF-8 bytes (10^6). The importer is single-threaded, so this is one core's throughput;
     cpu_* figures use process CPU time, which another busy process on the machine disturbs
     less than wall time. A second, smaller corpus keeps each sample at its natural size
@@ -53,7 +53,7 @@ if str(REPO) not in sys.path:
 from sample_db import sample_files  # noqa: E402
 from store.db import Store  # noqa: E402
 from store.importer import import_paths  # noqa: E402
-from store.parser import parse_text  # noqa: E402
+from store.parse import parse_text  # noqa: E402
 
 _YEAR_RE = re.compile(r"(19|20)(\d\d)(?=年)")
 
@@ -196,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         warm.close()
 
         parse = parse_throughput(big)
-        print(f"parse only (store.parser.parse_text): {parse['wall']:.2f} s wall = {big_mb / parse['wall']:.2f} MB/s, "
+        print(f"parse only (store.parse.parse_text): {parse['wall']:.2f} s wall = {big_mb / parse['wall']:.2f} MB/s, "
               f"{big_mb / parse['cpu']:.2f} MB/s of CPU time; {parse['documents']} documents")
         imp = import_throughput(big_dir, work / "big.db")
         print(f"import (store.importer.import_paths, fresh Store): {imp['wall']:.2f} s wall = "

@@ -15,11 +15,8 @@ from store.db import MAX_CLAUSES_PER_DOCUMENT, Store, now, sort_key
 from store.errors import InputError, PolicyReviewError
 from store.model import Node, ParsedDocument, ParsedFile
 from store.normalize import fold
-from store.parser import parse_text
-from store.textfile import MAX_BYTES, read_source
-
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
-"""Files taken from a folder. A file named on the command line is read whatever its name."""
+from store.parse import parse_source
+from store.readers import FOLDER_SUFFIXES, MAX_BYTES, read_path
 
 
 @dataclass
@@ -44,7 +41,7 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES and not child.name.startswith("."):
+                if child.is_file() and child.suffix.lower() in FOLDER_SUFFIXES and not child.name.startswith("."):
                     yield child
         elif path.exists():
             yield path
@@ -90,8 +87,8 @@ def import_file(store: Store, path: Path, province: str | None = None, max_bytes
     source = str(path.resolve())
     try:
         place = _place(province) if province is not None else None  # before anything is read
-        raw, text, encoding = read_source(path, max_bytes)
-        sha = hashlib.sha256(raw).hexdigest()
+        source_data = read_path(path, max_bytes)
+        sha = source_data.sha256
         same = store.conn.execute(
             "SELECT source_path, province, region FROM documents WHERE source_sha256 = ? "
             "ORDER BY source_path = ? DESC LIMIT 1",
@@ -100,7 +97,7 @@ def import_file(store: Store, path: Path, province: str | None = None, max_bytes
         if same and (place is None or (place.province, place.region) == (same[1], same[2])):
             where = "" if same[0] == source else f" (same content as {same[0]})"
             return ImportResult(str(path), "unchanged", f"unchanged{where}")
-        parsed = parse_text(text, file=str(path), encoding=encoding, province=province)
+        parsed = parse_source(source_data, file=str(path), province=province)
         if not any(_count_clauses(doc.nodes) for doc in parsed.documents):
             raise InputError("no text left after removing boilerplate")
         return _store_parsed(store, parsed, source, sha)

@@ -70,13 +70,21 @@ class ParsedDocument:
 
 
 @dataclass
-class DroppedLine:
-    """A source line the parser removed as noise, with the reason: kept so that nothing
-    disappears silently (`outline --json` lists them)."""
+class Decision:
+    """A source line the parser treated specially, what it became and why: removed as noise or
+    metadata (`kept` False: nothing disappears silently), or kept as a heading, a title or a
+    table of contents entry. `outline --explain` prints them; users attach them to a report
+    of a wrong parse."""
 
     line: int
     text: str
-    reason: str
+    reason: str  # what the line became: "heading", "page number", "文号", "table of contents" …
+    detail: str = ""  # why: "depth 2, （一） sequence, after （三）"
+    kept: bool = False
+
+    def to_json(self) -> dict:
+        return {"line": self.line, "text": self.text, "reason": self.reason, "detail": self.detail,
+                "kept": self.kept}
 
 
 @dataclass
@@ -84,14 +92,27 @@ class ParsedFile:
     file: str
     encoding: str
     documents: list[ParsedDocument]
-    dropped: list[DroppedLine] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    format: str = "text"
+    reader: str = "text"
+    info: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict:
-        return {
+    @property
+    def dropped(self) -> list[Decision]:
+        """The lines removed from the text, with the reason."""
+        return [d for d in self.decisions if not d.kept]
+
+    def to_json(self, explain: bool = False) -> dict:
+        data = {
             "file": self.file,
+            "format": self.format,
+            "reader": self.reader,
             "encoding": self.encoding,
+            "warnings": self.warnings,
             "documents": [doc.to_json() for doc in self.documents],
-            "dropped": [
-                {"line": d.line, "text": d.text, "reason": d.reason} for d in self.dropped
-            ],
+            "dropped": [{"line": d.line, "text": d.text, "reason": d.reason} for d in self.dropped],
         }
+        if explain:
+            data["explain"] = [d.to_json() for d in self.decisions]
+        return data

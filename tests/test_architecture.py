@@ -25,7 +25,7 @@ def loaded_after(code: str) -> set[str]:
 
 
 def test_every_store_module_is_listed():
-    assert {"store.parser", "store.db", "store.importer", "store.search", "store.words"} <= set(STORE_MODULES)
+    assert {"store.parse", "store.db", "store.importer", "store.search", "store.words"} <= set(STORE_MODULES)
 
 
 @pytest.fixture(scope="module")

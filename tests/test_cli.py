@@ -17,7 +17,7 @@ import pytest
 from sample_db import SAMPLE_DIR, sample_files
 from store.model import Node
 from store.normalize import fold
-from store.parser import parse_file
+from store.parse import parse_file
 
 SCRIPT = Path(sys.executable).with_name("policy-review")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "tui.cli"]
@@ -102,7 +102,7 @@ def test_import_refused_file_exits_1_and_the_others_are_imported(tmp_path):
     assert result.returncode == 1
     assert result.stdout.splitlines() == [f"{XINZHOU}: imported {clause_count(XINZHOU)} clauses in 2 documents"]
     assert result.stderr.splitlines() == [
-        f"{picture}: refused: not a text file: a PNG image",
+        f"{picture}: refused: a PNG image: it holds no text; OCR it first",
         f"{missing}: refused: no such file or folder",
         "3 files: 1 imported, 2 refused",
     ]
@@ -183,7 +183,7 @@ def test_outline_plain_and_province_override(home):
     (lambda d: d / "missing.txt", "{path}: no such file"),
     (lambda d: d, "{path}: is a folder, not a file"),
     (lambda d: (d / "empty.txt", (d / "empty.txt").write_bytes(b""))[0], "{path}: empty file"),
-    (lambda d: (d / "doc.pdf", (d / "doc.pdf").write_bytes(b"%PDF-1.4\n"))[0], "{path}: not a text file: a PDF"),
+    (lambda d: (d / "doc.pdf", (d / "doc.pdf").write_bytes(b"%PDF-1.4\n"))[0], "{path}: a PDF"),
 ])
 def test_outline_of_a_bad_file_is_a_one_line_error(tmp_path, make, starts):
     path = make(tmp_path)

@@ -14,7 +14,7 @@ from store.db import Store
 from store.importer import expand_paths, import_file, import_paths
 from store.model import Node
 from store.normalize import fold
-from store.parser import parse_file
+from store.parse import parse_file
 from store.search import search
 
 MANIFEST = json.loads((SAMPLE_DIR / "manifest.json").read_text(encoding="utf-8"))
@@ -255,14 +255,14 @@ def test_a_parser_error_refuses_the_file_and_the_batch_goes_on(empty_db, tmp_pat
     bad.write_text(OLD_VERSION, encoding="utf-8")
     good = tmp_path / "b-good.txt"
     good.write_text(NEW_VERSION, encoding="utf-8")
-    real_parse = importer.parse_text
+    real_parse = importer.parse_source
 
     def fragile_parse(text, **kwargs):
         if kwargs.get("file", "").endswith("a-bad.txt"):
             raise ValueError("unexpected shape")
         return real_parse(text, **kwargs)
 
-    monkeypatch.setattr(importer, "parse_text", fragile_parse)
+    monkeypatch.setattr(importer, "parse_source", fragile_parse)
     results = import_paths(empty_db, [tmp_path])
     assert [(Path(r.path).name, r.status) for r in results] == [("a-bad.txt", "refused"), ("b-good.txt", "imported")]
     assert "could not be parsed" in results[0].message

@@ -16,8 +16,8 @@ import pytest
 from sample_db import SAMPLE_DIR
 from store.errors import InputError
 from store.model import Node, ParsedDocument, ParsedFile
-from store.parser import parse_file, parse_text
-from store.textfile import read_source
+from store.parse import parse_file, parse_text
+from store.readers.text import decode
 from tests.expected_outline import compare, comparable, expected_value, load
 
 DOCS = Path(__file__).parent / "fixtures" / "docs"
@@ -109,7 +109,7 @@ def significant(text: str) -> Counter:
 
 def coverage_problems(path: Path, parsed: ParsedFile) -> list[str]:
     """What the parse lost or doubled, compared with the source text."""
-    _raw, source, _encoding = read_source(path)
+    source, _encoding = decode(path.read_bytes())
     source = _PINYIN_NOTE.sub("", source)
     expected = significant(source)
     got = significant("\n".join(all_strings(parsed)))

@@ -160,7 +160,7 @@ def _progress(total: int | None, description: str):
 
 
 def cmd_outline(args: argparse.Namespace) -> int:
-    from store.parser import parse_file
+    from store.parse import parse_file
 
     parsed = parse_file(args.file, province=args.province)
     if args.json:

@@ -1,27 +1,12 @@
-"""Reading a source file as text: encoding detection and refusal of what is not text."""
+"""The plain-text reader: encoding detection, and refusal of bytes that are not text."""
 
 from __future__ import annotations
 
 import codecs
 import re
-from pathlib import Path
 
 from store.errors import InputError
-
-MAX_BYTES = 20 * 1024 * 1024
-"""Largest file accepted by default. The longest real policy documents are a few hundred KB;
-anything this large is almost always a wrong file (a database dump, a concatenated corpus)."""
-
-_MAGIC = [
-    (b"%PDF", "a PDF document: copy its text into a .txt file first"),
-    (b"PK\x03\x04", "a ZIP or Office (.docx/.xlsx) file: save it as plain text first"),
-    (b"\xd0\xcf\x11\xe0", "an old Office (.doc/.xls) file: save it as plain text first"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"SQLite format 3\x00", "an SQLite database"),
-    (b"\x1f\x8b", "a gzip archive"),
-]
+from store.readers.base import Block, Source
 
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -70,9 +55,6 @@ def _control_ratio(text: str) -> float:
 
 def decode(data: bytes) -> tuple[str, str]:
     """Return (text, encoding name). Raises InputError with the reason when it is not text."""
-    for magic, what in _MAGIC:
-        if data.startswith(magic):
-            raise InputError(f"not a text file: {what}")
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
@@ -119,27 +101,13 @@ def _check_text(text: str, encoding: str, bom: bool = False) -> tuple[str, str]:
     return text, (f"{encoding} (BOM)" if bom and encoding == "utf-8" else encoding)
 
 
-def read_source(path: Path, max_bytes: int = MAX_BYTES) -> tuple[bytes, str, str]:
-    """Read a file and decode it: (raw bytes, text, encoding). Errors are InputError."""
-    try:
-        if path.is_dir():
-            raise InputError("is a folder, not a file")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"too large: {size / 1_048_576:.1f} MB (limit {max_bytes / 1_048_576:.0f} MB); "
-                "split it into one file per document"
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file") from None
-    except PermissionError:
-        raise InputError("permission denied") from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file") from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}") from None
-    if not data:
-        raise InputError("empty file: 0 bytes")
+def read(data: bytes) -> Source:
+    """The plain-text reader: one block per line, leading spaces kept (they mark indented
+    paragraphs in web copies)."""
     text, encoding = decode(data)
-    return data, text, encoding
+    return source_from_text(text, encoding)
+
+
+def source_from_text(text: str, encoding: str = "utf-8") -> Source:
+    lines = text.replace("\ufeff", "").splitlines()
+    return Source([Block(line, number) for number, line in enumerate(lines, 1)], "text", "text", encoding)

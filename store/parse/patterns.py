@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from store.numbering import chinese_to_int
+from store.parse.numbering import chinese_to_int
 
 _CN_DATE_DIGIT = "〇○零Ｏ0O一二三四五六七八九"
 _ARABIC_DATE = r"([0-9０-９]{4})\s*年\s*([0-9０-９]{1,2})\s*月\s*([0-9０-９]{1,2})\s*日"

@@ -1,0 +1,95 @@
+"""Stage 2, paragraphs: the lines of a paragraph that a PDF viewer or a web page broke
+apart, joined again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.parse import numbering
+from store.parse.lines import Line
+from store.parse.shapes import DOC_TYPE_SUFFIXES, TERMINAL, cell_width, is_metadata_line
+
+
+@dataclass
+class Para:
+    """A paragraph: one or more source lines joined."""
+
+    line: int
+    text: str
+    indented: bool = False
+    role: str = "body"  # body | header | attachment_list
+    last_line: str = ""  # the last source line joined, to tell whether it was full
+    page: int | None = None  # the page it starts on (PDF), and the page it ends on
+    last_page: int | None = None
+    rows: list[list[str]] | None = None  # a table
+    style: frozenset[str] = frozenset()
+
+
+def assemble(lines: list[Line], joined: bool = True) -> list[Para]:
+    """Join the lines of a paragraph that a PDF viewer or a web page broke apart; with
+    `joined` False (a reader that gives whole paragraphs), never join."""
+    texts = [line.text for line in lines if line.text and line.rows is None]
+    wrap_width = _hard_wrap_width(texts) if joined else None
+    indented_style = bool(texts) and sum(1 for line in lines if line.text and line.indented) >= 0.5 * len(texts)
+    paras: list[Para] = []
+    previous_blank = True
+    for line in lines:
+        if not line.text and line.rows is None:
+            previous_blank = True
+            continue
+        if line.rows is not None:
+            paras.append(Para(line.number, line.text, page=line.page, rows=line.rows))
+        elif joined and paras and paras[-1].rows is None and _continues(
+                paras[-1], line.text, line.indented, wrap_width, indented_style, previous_blank):
+            paras[-1].text += line.text
+            paras[-1].last_line = line.text
+            paras[-1].last_page = line.page
+        else:
+            paras.append(Para(line.number, line.text, line.indented, last_line=line.text, page=line.page,
+                              last_page=line.page, style=line.style))
+        previous_blank = False
+    return paras
+
+
+def _hard_wrap_width(texts: list[str]) -> int | None:
+    """The width at which a PDF copy wraps its lines, if most lines end there."""
+    if len(texts) < 8:
+        return None
+    widths = [cell_width(t) for t in texts]
+    counts: dict[int, int] = {}
+    for w in widths:
+        if w >= 40:
+            counts[w] = counts.get(w, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda w: sum(counts.get(v, 0) for v in range(w - 3, w + 1)))
+    near = sum(1 for w in widths if best - 4 <= w <= best + 1)
+    unterminated = sum(1 for t, w in zip(texts, widths) if best - 4 <= w <= best + 1 and t[-1] not in TERMINAL)
+    if near >= 0.35 * len(widths) and unterminated >= 0.5 * near:
+        return best
+    return None
+
+
+def _continues(prev: Para, text: str, indented: bool, wrap_width: int | None,
+               indented_style: bool, after_blank: bool) -> bool:
+    last = prev.text[-1]
+    if last in TERMINAL or last in "：:":
+        return False
+    if last in "，,、" and not after_blank and not numbering.match(text):
+        # A line ending with a comma stops in the middle of a sentence, in any kind of copy:
+        # 主送 broken over two lines (…各直属机构， / 各大企业，各高等院校：).
+        return not (is_metadata_line(text) or is_metadata_line(prev.text))
+    if wrap_width:
+        # A PDF copy: a full line that does not end a sentence goes on on the next line.
+        if cell_width(prev.last_line) < 0.85 * wrap_width or prev.text.endswith(DOC_TYPE_SUFFIXES):
+            return False
+        candidate = numbering.match(text)
+        if candidate and candidate.style in ("chapter:章", "chapter:节", "chapter:条", "cn", "cn_paren"):
+            return False
+    elif not (indented_style and not indented and not after_blank and prev.indented and len(prev.text) >= 20):
+        # Web copies: one line per paragraph, indented; only a line that is not indented and
+        # follows a sentence cut in the middle is the rest of that sentence.
+        return False
+    elif numbering.match(text):
+        return False
+    return not (is_metadata_line(text) or is_metadata_line(prev.text))

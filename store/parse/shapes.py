@@ -1,0 +1,72 @@
+"""Shapes of lines that several stages need to recognise: sentence ends, document-type
+endings of titles, attachment labels, header and footer lines of an official document."""
+
+from __future__ import annotations
+
+import re
+
+from store.parse import patterns
+
+TERMINAL = "。！？；!?;"
+"""Punctuation that ends a sentence: a line ending with one is not continued on the next."""
+
+
+DOC_TYPE_SUFFIXES = (
+    "方案", "意见", "意見", "规划", "規劃", "通知", "办法", "辦法", "条例", "條例", "规定", "規定",
+    "细则", "細則", "决定", "決定", "纲要", "綱要", "计划", "計劃", "措施", "规则", "規則", "公告",
+    "通告", "批复", "批復", "报告", "報告", "指引", "指南", "制度", "章程", "清单", "清單", "目录",
+    "目錄", "标准", "標準", "要点", "要點", "意见稿", "征求意见稿", "函", "令", "决议", "決議",
+    "规范", "規範", "导则", "導則", "说明", "說明", "名单", "名單", "行动", "行動", "工程", "实施方案",
+)
+
+
+ATTACHMENT_RE = re.compile(
+    r"^(附\s*(?:件|表|录|錄))\s*([0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})?\s*([:：])?\s*(.*)$"
+)
+
+
+LIST_ITEM_RE = re.compile(r"^(?:[0-9０-９]{1,3}\s*[.．、]|[（(][0-9０-９]{1,3}[)）])")
+
+
+def cell_width(text: str) -> int:
+    """Display width, near enough: CJK characters take three UTF-8 bytes and two cells."""
+    return len(text) + (len(text.encode("utf-8")) - len(text)) // 2
+
+
+def is_metadata_line(text: str) -> bool:
+    return bool(
+        patterns.DATE_LINE_RE.match(text) or patterns.is_org_line(text) or patterns.RED_HEADER_RE.match(text)
+        or patterns.is_doc_number_line(text) or patterns.DISCLOSURE_RE.match(text)
+        or patterns.CC_RE.match(text) or ATTACHMENT_RE.match(text) and len(text) < 60
+    )
+
+
+PERIOD_NOTE_RE = re.compile(r"^[（(][^（）()]{0,16}(?:年|试行|暂行|修订|征求意见稿)[^（）()]{0,4}[)）]$")
+"""（2021—2025年）, （试行）: a note that ends a document title."""
+
+
+def looks_like_document_title(text: str) -> bool:
+    return text.endswith(DOC_TYPE_SUFFIXES) or is_notice_title_start(text)
+
+
+def is_notice_title_start(text: str) -> bool:
+    """关于印发… or an issuer followed by 关于: 浙江省人民政府办公厅关于印发…"""
+    position = text.find("关于")
+    if position < 0:
+        position = text.find("關於")
+    return 0 <= position <= 20
+
+
+_QUOTE_SPACE_RE = re.compile(r"\s+(?=[“”\"《》（）])|(?<=[“”\"《》（）])\s+")
+
+
+def clean_title(title: str) -> str:
+    """Spaces that web pages leave around quotes and brackets (“僵尸企业 ” → “僵尸企业”) and
+    that typesetting puts inside short headings (总　　则 → 总则)."""
+    title = title.strip()
+    if " " in title or "\u3000" in title or "\t" in title:
+        title = _QUOTE_SPACE_RE.sub("", title)
+        compact = "".join(title.split())
+        if len(compact) <= 4:
+            return compact
+    return title

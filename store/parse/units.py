@@ -1,0 +1,261 @@
+"""Stage 3, units: the covering notice, the document it covers and the attachments, each
+with its title, in reading order."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from store.model import Decision
+from store.normalize import fold
+from store.parse import numbering, patterns
+from store.parse.paragraphs import Para
+from store.parse.shapes import (
+    ATTACHMENT_RE,
+    DOC_TYPE_SUFFIXES,
+    LIST_ITEM_RE,
+    PERIOD_NOTE_RE,
+    TERMINAL,
+    is_metadata_line,
+    is_notice_title_start,
+    looks_like_document_title,
+)
+
+_REFERENCE_RE = re.compile(r"《([^《》]{4,80})》")
+
+
+@dataclass
+class Unit:
+    kind: str
+    paras: list[Para]
+    label: str = ""
+    title: str = ""
+    line: int = 0
+
+
+def split_units(paras: list[Para], dropped: list[Decision]) -> list[Unit]:
+    """Covering notice, main document and attachments, in reading order."""
+    attachment_starts = _attachment_starts(paras)
+    first_end = attachment_starts[0][0] if attachment_starts else len(paras)
+    units = _split_notice(paras[:first_end])
+    for n, (start, label, inline_title) in enumerate(attachment_starts):
+        end = attachment_starts[n + 1][0] if n + 1 < len(attachment_starts) else len(paras)
+        body = paras[start + 1:end]
+        title, consumed = (inline_title, 0) if inline_title else _take_title(body)
+        label_text = paras[start].text
+        if inline_title and label_text.endswith(inline_title):
+            label_text = label_text[: len(label_text) - len(inline_title)].rstrip()  # the title is kept
+        dropped.append(Decision(paras[start].line, label_text, "attachment label"))
+        units.append(Unit("attachment", body[consumed:], label=label, title=title, line=paras[start].line))
+    return units
+
+
+def _attachment_starts(paras: list[Para]) -> list[tuple[int, str, str]]:
+    """(paragraph index, label, title on the same line) of each attachment. The list of
+    attachments in a notice (附件：1.… 2.…) is marked as such, not taken as a start."""
+    markers = []
+    for index, para in enumerate(paras):
+        if len(para.text) > 80:
+            continue
+        m = ATTACHMENT_RE.match(para.text)
+        if m:
+            word, number, colon, rest = m.groups()
+            word = re.sub(r"\s+", "", word)
+            markers.append((index, word + (number or ""), bool(colon), rest.strip()))
+    starts = []
+    for pos, (index, label, colon, rest) in enumerate(markers):
+        later = markers[pos + 1:]
+        next_text = paras[index + 1].text if index + 1 < len(paras) else ""
+        body = paras[index + 1:later[0][0] if later else len(paras)]
+        listed = (
+            any(m[1] == label or (rest and fold(m[3]) == fold(rest)) for m in later)
+            or (colon and label in ("附件", "附表", "附录") and LIST_ITEM_RE.match(next_text or ""))
+            or bool(LIST_ITEM_RE.match(rest))
+            # 附件：X followed by nothing but the signature is the note of the attachments
+            # (附件说明) above it; the attachment itself was not copied.
+            or colon and all(is_metadata_line(p.text) or patterns.PRINTED_RE.match(p.text) for p in body)
+        )
+        if listed:
+            _mark_attachment_list(paras, index)
+            continue
+        if rest and "。" in rest:
+            continue
+        if index + 1 >= len(paras) and not rest:
+            continue
+        starts.append((index, label, rest))
+    return starts
+
+
+def _mark_attachment_list(paras: list[Para], index: int) -> None:
+    paras[index].role = "attachment_list"
+    for para in paras[index + 1:]:
+        if LIST_ITEM_RE.match(para.text) and len(para.text) <= 80 and "。" not in para.text[:-1]:
+            para.role = "attachment_list"
+        else:
+            break
+
+
+def _split_notice(paras: list[Para]) -> list[Unit]:
+    """Split the part before the attachments into a covering notice (or news wrapper) and the
+    document it covers, found by the title the notice quotes: 现将《X》印发给你们."""
+    for ref_index, para in enumerate(paras[:40]):
+        for ref in _REFERENCE_RE.finditer(para.text):
+            title = ref.group(1)
+            key = fold(title)
+            if len(key) < 6:
+                continue
+            found = _find_title(paras, ref_index, key, para.text, ref.end())
+            if not found:
+                continue
+            start, span, glued_prefix = found
+            notice = paras[:start]
+            if glued_prefix is not None:
+                notice = notice + [Para(paras[start].line, glued_prefix, paras[start].indented)]
+            title_text = "".join(p.text for p in paras[start:start + span])
+            if glued_prefix is not None:
+                title_text = paras[start].text[len(glued_prefix):]
+            main = Unit("main", paras[start + span:], title=title_text.strip(), line=paras[start].line)
+            notice_line = notice[0].line if notice else 0
+            notice_title = _take_notice_title(notice)
+            return [Unit("notice", notice, title=notice_title, line=notice_line), main]
+    paras = list(paras)
+    first_line = paras[0].line if paras else 0
+    title, _ = _take_title(paras, allow_header=True)
+    return [Unit("main", paras, title=title, line=first_line)]
+
+
+def _find_title(paras: list[Para], ref_index: int, key: str, ref_text: str, ref_end: int):
+    """Where the quoted title stands on its own: a paragraph, a few short lines joined, or
+    glued to the end of the notice line itself. Returns (index, paragraphs used, glued prefix)."""
+    glued = _glued_title(ref_text[ref_end:], key)
+    if glued is not None:
+        return ref_index, 1, ref_text[: ref_end + glued]
+    for start in range(ref_index + 1, min(len(paras), ref_index + 60)):
+        joined = ""
+        for span in range(1, 4):
+            if start + span > len(paras):
+                break
+            piece = paras[start + span - 1].text
+            if span > 1 and (len(piece) > 40 or "。" in piece):
+                break
+            joined += piece
+            folded = fold(joined)
+            if _same_title(folded, key):
+                # （2021—2025年） on the line under the title belongs to it even when the
+                # notice quotes the title without it.
+                if start + span < len(paras) and PERIOD_NOTE_RE.match(paras[start + span].text) \
+                        and not _TRAILING_NOTE_RE.search(folded):
+                    span += 1
+                return start, span, None
+            if not key.startswith(folded):
+                break
+        glued = _glued_title(paras[start].text, key)
+        if glued is not None:
+            return start, 1, paras[start].text[:glued]
+    return None
+
+
+_TRAILING_NOTE_RE = re.compile(r"\([^()]{1,20}\)$")
+
+
+def _same_title(folded: str, key: str) -> bool:
+    """Whether a folded title is the quoted one, allowing the period or status note that a
+    notice often leaves out of its quotation: 《X规划》 for X规划（2021—2025年）."""
+    return folded == key or _TRAILING_NOTE_RE.sub("", folded) == key or folded == _TRAILING_NOTE_RE.sub("", key)
+
+
+def _glued_title(text: str, key: str) -> int | None:
+    """The offset at which `text` ends with the title after a finished sentence (甘肃 sample:
+    …认真贯彻落实。甘肃省工业领域去产能去库存降成本实施方案)."""
+    stripped = text.rstrip()
+    for cut in range(len(stripped) - 1, -1, -1):
+        if stripped[cut] in TERMINAL:
+            tail = stripped[cut + 1:]
+            if tail and _same_title(fold(tail), key):
+                return cut + 1
+            return None
+    return None
+
+
+def _is_title_like(text: str) -> bool:
+    return (
+        len(text) <= 80 and "。" not in text and not text.endswith(("：", ":", "；", "，"))
+        and not numbering.match(text) and not is_metadata_line(text)
+        and not patterns.is_recipients_line(text)
+    )
+
+
+def _take_title(paras: list[Para], allow_header: bool = False) -> tuple[str, int]:
+    """The title at the top of a unit (possibly broken over short lines) and how many
+    paragraphs it used. With allow_header, header lines (版头, 文号, issuer) before it are
+    marked as such and stay in place for metadata extraction, and the title paragraphs are
+    removed from the list."""
+    index = 0
+    if allow_header:
+        while index < len(paras) and index < 6 and is_metadata_line(paras[index].text) \
+                and not ATTACHMENT_RE.match(paras[index].text):
+            index += 1
+    title, end = _title_lines(paras, index)
+    if not title:
+        return "", 0
+    if allow_header and not looks_like_document_title(title) and not _starts_body(paras[end:]):
+        return "", 0
+    if not allow_header:
+        return title, end
+    for para in paras[:index]:
+        para.role = "header"
+    del paras[index:end]
+    return title, 0
+
+
+def _title_lines(paras: list[Para], index: int) -> tuple[str, int]:
+    """A title starting at paras[index]: one line, or up to three short lines that together
+    end like a document title (四川省人民政府关于加快推进 / 新型城镇化建设的实施意见)."""
+    if index >= len(paras) or not _is_title_like(paras[index].text):
+        return "", index
+    joined = ""
+    for end in range(index, min(len(paras), index + 3)):
+        piece = paras[end].text
+        if end > index and (not _is_title_like(piece) or len(piece) > 40):
+            break
+        joined += piece
+        if joined.endswith(DOC_TYPE_SUFFIXES):
+            if end + 1 < len(paras) and PERIOD_NOTE_RE.match(paras[end + 1].text):
+                return joined + paras[end + 1].text, end + 2  # …规划 / （2021—2025年）
+            return joined, end + 1
+    return paras[index].text, index + 1
+
+
+def _starts_body(paras: list[Para]) -> bool:
+    """Whether what follows a candidate title looks like a document body."""
+    for para in paras[:3]:
+        if numbering.match(para.text) or len(para.text) > 40 or patterns.is_recipients_line(para.text):
+            return True
+    return False
+
+
+def _take_notice_title(paras: list[Para]) -> str:
+    """The notice's own title (关于印发…的通知, often broken over lines) or a news headline,
+    removed from `paras`; header lines such as 文号 before it stay for patterns."""
+    index = 0
+    while index < len(paras) and index < 6 and is_metadata_line(paras[index].text):
+        index += 1
+    if index >= len(paras):
+        return ""
+    first = paras[index].text
+    if not _is_title_like(first) or patterns.is_recipients_line(first):
+        return ""
+    title = first
+    used = index + 1
+    if is_notice_title_start(first):
+        while used < len(paras) and used - index < 4 and not title.endswith(DOC_TYPE_SUFFIXES):
+            nxt = paras[used].text
+            if not _is_title_like(nxt) or len(nxt) > 40:
+                break
+            title += nxt
+            used += 1
+    # The title line is removed from the unit; header lines before it are kept in place.
+    for para in paras[:index]:
+        para.role = "header"
+    del paras[index:used]
+    return title
