@@ -19,8 +19,11 @@ class Block:
     indented paragraph). `line` is the block's 1-based position in the source: the line number
     of a text file, the paragraph number of a Word file. A table is one block whose `rows` hold
     its cells (merged cells once) and whose `text` is the rows joined with tabs and newlines.
-    `style` carries what the format shows of a line's role: "bold", "center", "heading",
-    "title", "red" (版头), "right" (a signature's alignment).
+    `style` carries what the format shows of a line's role: "bold", "center", "right" (a
+    signature's alignment), "heading" (a heading style or tag), "title" (a title style, or the
+    largest type on the first page), "red" (版头), "indent" (a first-line indent: a new
+    paragraph starts here), "continues" (the line runs to the right margin of a PDF page or a
+    page ends inside the sentence: the paragraph goes on in the next block).
     """
 
     text: str
