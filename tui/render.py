@@ -16,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.content import Content, Span
 from textual.strip import Strip
+\nfrom store.untrusted import CONTROL_RE, visible
 
 NO_BREAK_BEFORE = set("，。、；：？！）」』》〕】”’…—·%％,.;:?!)]}")
 """Closing punctuation never starts a line (Chinese line-breaking rules, 避头尾)."""
@@ -108,8 +109,8 @@ class StyledLine:
 
     def to_strip(self, base: Style, width: int) -> Strip:
         """Segments for this line on `base`, padded or cropped to `width` cells."""
-        if _CONTROL.search(self.text):
-            self.text = visible_controls(self.text)
+        if CONTROL_RE.search(self.text):
+            self.text = visible(self.text)
         cuts = sorted({0, len(self.text), *(p for s, e, _ in self.spans for p in (s, e))})
         segments = []
         for a, b in zip(cuts, cuts[1:]):
@@ -129,17 +130,8 @@ def wrap_line(line: StyledLine, width: int) -> list[StyledLine]:
 
 def plain(text: str, style: str = "") -> Content:
     """A Content of untrusted text, never parsed as markup, control characters made visible."""
-    text = visible_controls(text)
+    text = visible(text)
     return Content(text, spans=[Span(0, len(text), style)] if style and text else [])
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def visible_controls(text: str) -> str:
-    """ESC and other control characters as their visible symbols (␛), so that a tag or a
-    note holding an escape sequence cannot drive the terminal."""
-    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 0x20 else "\ufffd", text)
 
 
 def truncate(text: str, width: int) -> str:
