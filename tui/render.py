@@ -7,7 +7,6 @@ a clause shows as written.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -16,7 +15,8 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.content import Content, Span
 from textual.strip import Strip
-\nfrom store.untrusted import CONTROL_RE, visible
+
+from store.untrusted import CONTROL_RE, visible
 
 NO_BREAK_BEFORE = set("，。、；：？！）」』》〕】”’…—·%％,.;:?!)]}")
 """Closing punctuation never starts a line (Chinese line-breaking rules, 避头尾)."""
