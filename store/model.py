@@ -22,15 +22,22 @@ class Node:
     text: str = ""
     children: list[Node] = field(default_factory=list)
     line: int = 0
+    rows: list[list[str]] | None = None  # a table: its rows of cells; `text` renders them
+    pages: tuple[int, int] | None = None  # first and last page it stands on (PDF)
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "label": self.label,
             "title": self.title,
             "text": self.text,
             "line": self.line,
             "children": [child.to_json() for child in self.children],
         }
+        if self.rows is not None:
+            data["rows"] = self.rows
+        if self.pages is not None:
+            data["pages"] = list(self.pages)
+        return data
 
 
 @dataclass

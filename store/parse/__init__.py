@@ -70,5 +70,5 @@ def parse_source(source: Source, file: str = "", province: str | None = None) ->
 def _build_document(unit: Unit, decisions: list[Decision]) -> ParsedDocument:
     doc = ParsedDocument(kind=unit.kind, label=unit.label, title=clean_title(unit.title), line=unit.line)
     body = extract_metadata(doc, unit.paras, decisions)
-    doc.nodes = HeadingTree().build(body)
+    doc.nodes = HeadingTree(decisions).build(body)
     return doc

@@ -1,10 +1,23 @@
-"""Stage 5, headings: the nested tree of numbered headings and their clauses of one unit."""
+"""Stage 5, headings: the nested tree of numbered headings and their clauses of one unit.
+
+Two kinds of numbering meet in Chinese official documents:
+
+* the statutory ranks 编 > 分编 > 章 > 节 > 条 (and 篇, 部分 at the top of plans): a fixed order,
+  so a 条 inside a 节 sits below the 节 even where other chapters have no 节;
+* the GB/T 9704 family 一、 → （一） → 1. → （1） (and ①, 1.1 …), whose depths differ from one
+  document to the next and are learned per unit, below the statutory heading they stand in.
+
+A numbered line is a heading only where its number continues the sequence at its level, so a
+body line that merely starts with a number is not one. Unnumbered parts (前言, 总则, 附则, 结语)
+stand at the top, siblings of the top-ranked headings. Every decision is recorded.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from store.model import Node
+from store.model import Decision, Node
 from store.parse import numbering
 from store.parse.paragraphs import Para
 from store.parse.shapes import clean_title
@@ -13,9 +26,13 @@ _CONNECTIVE_END = tuple("的和与及或并且以对为在向之等暨、，“�
 """A heading line ending with one of these was broken over lines: 构建以快速响应为基础的 /
 常态化政企联系制度体系."""
 
-
-ARTICLE_STYLES = ("chapter:条", "chapter:款")
+ARTICLE_STYLES = ("rank:条", "rank:款")
 """Articles of regulations have no title: the words after 第三条 are the article's text."""
+
+_MIDLINE_RANK_RE = re.compile(
+    rf"(?<=[。；！？!?;])[ \t\u3000]*(?=第[{numbering.CN_NUMERAL}0-9０-９]{{1,6}}(?:编|分编|章|节|条))"
+)
+"""A statutory heading run into the end of the previous sentence (text taken from a PDF)."""
 
 
 @dataclass
@@ -24,40 +41,56 @@ class _Open:
     number: int
     node: Node
     numbers: tuple[int, ...] = ()
-    part: bool = False  # 总则/附则: numbered headings after it are its children
+    part: bool = False  # 总则/附则: lower-ranked headings after it are its children
+
+    @property
+    def rank(self) -> int | None:
+        return numbering.RANKS.get(self.style)
 
 
 class HeadingTree:
-    """Builds the node tree of one unit, learning the depth of each numbering style."""
+    """Builds the node tree of one unit."""
 
-    def __init__(self) -> None:
-        self.levels: dict[str, int] = {}
+    def __init__(self, decisions: list[Decision] | None = None) -> None:
+        self.decisions = decisions if decisions is not None else []
+        self.levels: dict[tuple[str | None, str], int] = {}
+        """(style of the statutory heading a run of the GB family stands in, style) → depth in that run."""
         self.last_number: dict[str, int] = {}
         self.stack: list[_Open] = []
         self.roots: list[Node] = []
-        self.following: dict[int, list[tuple[int, str]]] = {}
-        """id(heading node) → the (line, paragraph) that follow it up to the next heading."""
+        self.following: dict[int, list[Para]] = {}
+        """id(heading node) → the paragraphs that follow it up to the next heading."""
         self.own_text: dict[int, str] = {}
         """id(heading node) → the text on its own line after the label, as printed."""
+        self.top_rank: int | None = None
+        """The highest statutory rank that opens a sequence in this unit (第一章 → 章)."""
 
     def build(self, paras: list[Para]) -> list[Node]:
+        paras = self._split_midline_headings(paras)
         # Where each numbered line is, to tell a gap in a list from a body line (see _fits_after).
         self._numbered: dict[tuple[str, int], list[int]] = {}
         for position, para in enumerate(paras):
-            cand = numbering.match(para.text) if para.role == "body" else None
+            cand = numbering.match(para.text) if para.role == "body" and para.rows is None else None
             if cand is not None:
                 self._numbered.setdefault((cand.style, cand.number), []).append(position)
+                rank = numbering.RANKS.get(cand.style)
+                if rank is not None and cand.number == 1 and (self.top_rank is None or rank < self.top_rank):
+                    self.top_rank = rank
         index = 0
         while index < len(paras):
             self._position = index
             para = paras[index]
             if para.role == "attachment_list":
-                run = [para.text]
+                run = [para]
                 while index + 1 < len(paras) and paras[index + 1].role == "attachment_list":
                     index += 1
-                    run.append(paras[index].text)
-                self._close_all()
-                self.roots.append(Node("", "", "\n".join(run), line=para.line))
+                    run.append(paras[index])
+                self.stack.clear()
+                self.roots.append(Node("", "", "\n".join(p.text for p in run), line=para.line, pages=_pages(run)))
+                index += 1
+                continue
+            if para.rows is not None:
+                self._paragraph(para)
                 index += 1
                 continue
             following = paras[index + 1] if index + 1 < len(paras) else None
@@ -86,22 +119,30 @@ class HeadingTree:
         text = para.text
         keyword = numbering.keyword_heading(text) if len(text) <= 8 else None
         if keyword:
-            node = Node("", keyword, line=para.line)
-            self._close_all()
+            node = Node("", keyword, line=para.line, pages=_pages([para]))
+            self.stack.clear()
             self.roots.append(node)
-            self.stack.append(_Open("keyword", 0, node, part=numbering.KEYWORD_HEADINGS[keyword] == "part"))
+            part = numbering.KEYWORD_HEADINGS[keyword] == "part"
+            self.stack.append(_Open("keyword", 0, node, part=part))
+            self._note(para, "heading", f"depth 1: unnumbered {'part' if part else 'aside'} {keyword}")
             return node, False
         cand = numbering.match(text)
-        if cand is None or not self._plausible(cand):
+        if cand is None:
             return None
-        position = self._fit(cand)
+        if not self._plausible(cand):
+            self._note(para, "text", f"starts like {cand.label} but what follows is no heading")
+            return None
+        position, why = self._fit(cand)
         if position is None:
+            self._note(para, "text", f"starts like {cand.label} but {why}")
             return None
         del self.stack[position:]
-        node = Node(cand.label, "", line=para.line)
+        node = Node(cand.label, "", line=para.line, pages=_pages([para]))
         rest, took_following = cand.rest, False
-        if not rest and following is not None and following.role == "body" and not numbering.match(following.text):
+        if not rest and following is not None and following.role == "body" and following.rows is None \
+                and not numbering.match(following.text):
             rest, took_following = following.text, True
+            node.pages = _pages([para, following])
         if cand.style in ARTICLE_STYLES:
             node.text = rest.strip()  # 第三条 has no title: what follows it is its text
         else:
@@ -112,8 +153,11 @@ class HeadingTree:
         else:
             self.roots.append(node)
         self.stack.append(_Open(cand.style, cand.number, node, cand.numbers))
-        self.levels.setdefault(cand.style, len(self.stack))
+        if cand.style not in numbering.RANKS:
+            owner = self._run_start()
+            self.levels.setdefault((self._owner_style(owner), cand.style), len(self.stack) - owner)
         self.last_number[cand.style] = cand.number
+        self._note(para, "heading", f"depth {len(self.stack)}: {cand.label} {why}")
         return node, took_following
 
     @staticmethod
@@ -124,35 +168,86 @@ class HeadingTree:
         # "1. 5亿元" or "一、二" fragments are not headings.
         return not rest or rest[0] not in "，,。、；;）)％%"
 
-    def _fit(self, cand: numbering.Candidate) -> int | None:
-        """The stack position at which the candidate becomes a heading, or None."""
+    def _fit(self, cand: numbering.Candidate) -> tuple[int | None, str]:
+        """The stack position at which the candidate becomes a heading (or None), and why."""
+        rank = numbering.RANKS.get(cand.style)
+        if rank is not None:
+            return self._fit_ranked(cand, rank)
+        return self._fit_learned(cand)
+
+    def _fit_ranked(self, cand: numbering.Candidate, rank: int) -> tuple[int | None, str]:
+        """A statutory heading closes the open headings of its rank and below and stands under
+        the nearest higher-ranked one (or a GB/T 9704 section that holds articles)."""
+        position = len(self.stack)
+        for pos in range(len(self.stack) - 1, -1, -1):
+            entry = self.stack[pos]
+            if entry.style == "keyword":
+                child = entry.part and self.top_rank is not None and rank > self.top_rank
+                position = pos + 1 if child else pos
+                break
+            if entry.rank is None:
+                continue  # a GB/T 9704 heading: kept as the parent unless a ranked one above closes
+            if entry.style == cand.style:
+                if self._fits_after(cand, entry.number):
+                    return pos, f"continues {entry.node.label}"
+                return None, f"does not continue {entry.node.label}"
+            if entry.rank >= rank:
+                position = pos  # a lower or equal rank closes
+                continue
+            break
+        last = self.last_number.get(cand.style)
+        if cand.number == 1:
+            return position, "starts its sequence"
+        if last is not None and self._fits_after(cand, last):
+            return position, f"continues the numbering after {last}"
+        return None, "neither starts nor continues a sequence"
+
+    def _fit_learned(self, cand: numbering.Candidate) -> tuple[int | None, str]:
         # A sibling of an open heading of the same style: the number must continue.
         for pos in range(len(self.stack) - 1, -1, -1):
             entry = self.stack[pos]
             if entry.style == cand.style:
-                if self._fits_after(cand, entry.number) and self._decimal_prefix_ok(cand, pos, entry):
-                    return pos
-                return None
-        # A keyword aside (前言) is closed by the first numbered heading.
-        if self.stack and self.stack[-1].style == "keyword" and not self.stack[-1].part:
-            depth_cap = len(self.stack) - 1
-        else:
-            depth_cap = len(self.stack)
+                if self._fits_after(cand, entry.number) and self._decimal_prefix_ok(cand, entry):
+                    return pos, f"continues {entry.node.label}"
+                return None, f"does not continue {entry.node.label}"
         last = self.last_number.get(cand.style)
-        starts_new = cand.number == 1 or (last is not None and self._fits_after(cand, last))
-        if not starts_new:
-            return None
-        if cand.style in self.levels:
-            level = self.levels[cand.style]
-            position = min(depth_cap, level - 1)
-            # Never under a heading whose style sits deeper than this one.
-            while position > 0 and self.levels.get(self.stack[position - 1].style, 0) >= level:
-                position -= 1
+        if cand.number == 1:
+            why = "starts a list"
+        elif last is not None and self._fits_after(cand, last):
+            why = f"continues the numbering after {last}"
         else:
-            position = depth_cap
+            return None, "neither starts nor continues a list"
+        start = self._run_start()
+        if start == len(self.stack) == 1 and self.stack[0].style == "keyword" and not self._keeps_children(self.stack[0]):
+            start = 0  # a numbered heading closes an aside (前言)
+            position = 0
+        else:
+            level = self.levels.get((self._owner_style(start), cand.style))
+            position = len(self.stack) if level is None else min(len(self.stack), start + level - 1)
+            # Never under a heading whose style sits deeper in the run than this one.
+            owner = self._owner_style(start)
+            while level is not None and position > start and \
+                    self.levels.get((owner, self.stack[position - 1].style), 0) >= level:
+                position -= 1
         if cand.style.startswith("decimal") and not self._decimal_parent_ok(cand, position):
-            return None
-        return position
+            return None, "its number does not match the heading above"
+        return position, why
+
+    def _run_start(self) -> int:
+        """Where the innermost run of GB/T 9704 headings starts: after the innermost statutory
+        heading or unnumbered part."""
+        for pos in range(len(self.stack) - 1, -1, -1):
+            if self.stack[pos].rank is not None or self.stack[pos].style == "keyword":
+                return pos + 1
+        return 0
+
+    def _owner_style(self, start: int) -> str | None:
+        return self.stack[start - 1].style if start else None
+
+    def _keeps_children(self, entry: _Open) -> bool:
+        """Whether numbered headings after an unnumbered part are its children: those of a
+        part (总则, 附则) in a text without statutory ranks."""
+        return entry.part and self.top_rank is None
 
     def _fits_after(self, cand: numbering.Candidate, previous: int) -> bool:
         """Whether the number continues a list that stopped at `previous`: the next number, or
@@ -167,10 +262,11 @@ class HeadingTree:
                       for p in self._numbered.get((cand.style, n), []))
         return not skipped and any(p > self._position for p in later)
 
-    def _decimal_prefix_ok(self, cand, pos, entry) -> bool:
+    @staticmethod
+    def _decimal_prefix_ok(cand: numbering.Candidate, entry: _Open) -> bool:
         return not cand.numbers or cand.numbers[:-1] == entry.numbers[:-1]
 
-    def _decimal_parent_ok(self, cand, position: int) -> bool:
+    def _decimal_parent_ok(self, cand: numbering.Candidate, position: int) -> bool:
         """1.2 must sit under heading 1 (or 1.x.y under 1.x), and start at .1 when new."""
         if position == 0:
             return cand.numbers[-1] == 1 or len(cand.numbers) == 2
@@ -180,15 +276,48 @@ class HeadingTree:
             return parent.numbers == prefix
         return prefix[-1] == parent.number if prefix else True
 
+    def _split_midline_headings(self, paras: list[Para]) -> list[Para]:
+        """A paragraph in which, after a sentence, the next article or chapter begins (text
+        from a PDF whose line breaks were lost) is cut there. Only a number that continues its
+        sequence exactly counts: 第二条 right after the end of 第一条's sentence."""
+        out: list[Para] = []
+        expected: dict[str, int] = {}
+        for para in paras:
+            pieces = [para]
+            if para.role == "body" and para.rows is None and "第" in para.text[1:]:
+                pieces = self._cut_at_next_heading(para, expected)
+            for piece in pieces:
+                cand = numbering.match(piece.text) if piece.rows is None else None
+                if cand is not None and cand.style in numbering.RANKS:
+                    expected[cand.style] = cand.number + 1
+            out.extend(pieces)
+        return out
+
+    def _cut_at_next_heading(self, para: Para, expected: dict[str, int]) -> list[Para]:
+        text = para.text
+        for m in _MIDLINE_RANK_RE.finditer(text, 1):
+            cand = numbering.match(text[m.end():])
+            if cand is None or cand.style not in ARTICLE_STYLES + ("rank:章", "rank:节") \
+                    or expected.get(cand.style) != cand.number:
+                continue
+            self._note(para, "split", f"{cand.label} begins after the end of a sentence")
+            head = Para(para.line, text[:m.start()], para.indented, para.role, last_line=text[:m.start()],
+                        page=para.page, last_page=para.page, style=para.style)
+            tail = Para(para.line, text[m.end():], para.indented, para.role, last_line=para.last_line,
+                        page=para.last_page, last_page=para.last_page)
+            expected[cand.style] = cand.number + 1
+            return [head, *self._cut_at_next_heading(tail, expected)]
+        return [para]
+
     # -- tree
 
     def _paragraph(self, para: Para) -> None:
         if self.stack and not self._after_item_list():
-            self.following.setdefault(id(self.stack[-1].node), []).append((para.line, para.text))
+            self.following.setdefault(id(self.stack[-1].node), []).append(para)
         elif len(self.stack) >= 2:
-            self.stack[-2].node.children.append(Node("", "", para.text, line=para.line))
+            self.stack[-2].node.children.append(_clause(para))
         else:
-            self.roots.append(Node("", "", para.text, line=para.line))
+            self.roots.append(_clause(para))
 
     def _after_item_list(self) -> bool:
         """Whether the open heading is the last item of an enumeration introduced by a colon
@@ -200,7 +329,7 @@ class HeadingTree:
         if len(self.stack) >= 2:
             parent = self.stack[-2].node
             siblings = parent.children
-            intro = ([self.own_text.get(id(parent), "")] + [t for _, t in self.following.get(id(parent), [])])[-1]
+            intro = ([self.own_text.get(id(parent), "")] + [p.text for p in self.following.get(id(parent), [])])[-1]
         else:
             siblings = self.roots
             first_item = next((i for i, n in enumerate(siblings) if n.label), len(siblings))
@@ -219,9 +348,6 @@ class HeadingTree:
             endings.append(own[-1])
         return any(e in "；;" for e in endings)
 
-    def _close_all(self) -> None:
-        self.stack.clear()
-
     @staticmethod
     def _set_title(node: Node, rest: str) -> None:
         """Run-in headings: the title runs to the first 。 and the rest is the text."""
@@ -238,11 +364,40 @@ class HeadingTree:
         for node in nodes:
             paras = self.following.get(id(node), [])
             if node.children:
-                intro = ([Node("", "", node.text, line=node.line)] if node.text else [])
-                intro += [Node("", "", text, line=line) for line, text in paras]
+                intro = ([Node("", "", node.text, line=node.line, pages=node.pages)] if node.text else [])
+                intro += [_clause(p) for p in paras]
                 node.text = ""
                 node.children[:0] = intro
                 self._finish(node.children)
+            elif paras and len(paras) == 1 and paras[0].rows is not None and not node.text:
+                node.text, node.rows = paras[0].text, paras[0].rows
+                node.pages = _span(node.pages, _pages(paras))
             else:
-                parts = ([node.text] if node.text else []) + [text for _, text in paras]
+                tables = [p for p in paras if p.rows is not None]
+                if tables:  # a table stays a clause of its own, after the heading's text
+                    node.children = [Node("", "", node.text, line=node.line, pages=node.pages)] if node.text else []
+                    node.children += [_clause(p) for p in paras]
+                    node.text = ""
+                    continue
+                parts = ([node.text] if node.text else []) + [p.text for p in paras]
                 node.text = "\n".join(parts)
+                node.pages = _span(node.pages, _pages(paras))
+
+    def _note(self, para: Para, what: str, why: str) -> None:
+        self.decisions.append(Decision(para.line, para.text[:80], what, why, kept=True))
+
+
+def _clause(para: Para) -> Node:
+    return Node("", "", para.text, line=para.line, rows=para.rows, pages=_pages([para]))
+
+
+def _pages(paras: list[Para]) -> tuple[int, int] | None:
+    first = next((p.page for p in paras if p.page is not None), None)
+    last = next((p.last_page or p.page for p in reversed(paras) if (p.last_page or p.page) is not None), None)
+    return (first, last) if first is not None and last is not None else None
+
+
+def _span(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int] | None:
+    if a is None or b is None:
+        return a or b
+    return min(a[0], b[0]), max(a[1], b[1])

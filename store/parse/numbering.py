@@ -69,8 +69,8 @@ _UNITS = "万亿千百元角分倍个户人家名次项件台辆套吨米亩斤�
 """Units of measure right after a number: 2.1万亿元 and 2.5万平方米 are amounts, not 2.1/2.5."""
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    # 第一章 / 第1章 / 第一部分 … ; 条 is the article of regulations.
-    ("chapter", re.compile(rf"^(第{_SPACE}(?:{_CN}+|{_D}+){_SPACE}(编|篇|部分|章|节|条|款))(?=[ \t\u3000\xa0:：、]|$|[^\x00-\x7f])")),
+    # 第一编 / 第一分编 / 第1章 / 第一部分 … ; 条 is the article of regulations.
+    ("rank", re.compile(rf"^(第{_SPACE}(?:{_CN}+|{_D}+){_SPACE}(分编|编|篇|部分|章|节|条|款))(?=[ \t\u3000\xa0:：、]|$|[^\x00-\x7f])")),
     # 一、 一. 一．
     ("cn", re.compile(rf"^({_CN}{{1,4}}){_SPACE}[、.．]")),
     # （一） (一)
@@ -91,7 +91,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("paren_digit", re.compile(rf"^([{_PAREN_DIGITS}])")),
 ]
 
-_CHAPTER_RE = re.compile(rf"第{_SPACE}({_CN}+|{_D}+){_SPACE}(编|篇|部分|章|节|条|款)")
+_RANK_RE = re.compile(rf"第{_SPACE}({_CN}+|{_D}+){_SPACE}(分编|编|篇|部分|章|节|条|款)")
+
+RANKS = {"rank:编": 0, "rank:篇": 0, "rank:部分": 0, "rank:分编": 1, "rank:章": 2, "rank:节": 3, "rank:条": 4,
+         "rank:款": 5}
+"""The statutory ranks in their fixed order, 编 > 分编 > 章 > 节 > 条 > 款 (篇 and 部分 are the parts of
+plans, at the top like 编): a 条 inside a 节 is below the 节 even where other chapters have none.
+Every other style (一、 （一） 1. （1） …) is the GB/T 9704 family, whose depths are learned per
+document."""
 
 KEYWORD_HEADINGS = {
     # Unnumbered parts that behave like chapters: numbered headings after them are children.
@@ -125,7 +132,7 @@ def _patterns_for(first: str) -> list[tuple[str, re.Pattern[str]]]:
 
 
 _BY_START = {
-    "第": [p for p in _PATTERNS if p[0] == "chapter"],
+    "第": [p for p in _PATTERNS if p[0] == "rank"],
     "(": [p for p in _PATTERNS if p[0] in ("cn_paren", "arabic_paren")],
     "0": [p for p in _PATTERNS if p[0] in ("decimal", "arabic_dot", "arabic_dun", "arabic_half_paren", "arabic_space")],
     "一": [p for p in _PATTERNS if p[0] == "cn"],
@@ -141,15 +148,15 @@ def match(text: str) -> Candidate | None:
         m = pattern.match(text)
         if not m:
             continue
-        if style == "chapter":
-            cm = _CHAPTER_RE.match(m.group(1))
+        if style == "rank":
+            cm = _RANK_RE.match(m.group(1))
             number = to_int(cm.group(1))
             if number is None:
                 continue
             label = _SPACES_RE.sub("", m.group(1))
             # 第一章：总则 loses its colon; 第四条 …下列条件： keeps the one that ends its text.
             rest = text[m.end():].lstrip(" \t\u3000\xa0:：").rstrip(" \t\u3000\xa0")
-            return Candidate(f"chapter:{cm.group(2)}", number, label, rest)
+            return Candidate(f"rank:{cm.group(2)}", number, label, rest)
         token = m.group(1)
         if style == "decimal":
             parts = tuple(int(p.translate(_FULLWIDTH_DIGITS)) for p in re.split(r"[.．]", token))

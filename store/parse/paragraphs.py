@@ -84,7 +84,7 @@ def _continues(prev: Para, text: str, indented: bool, wrap_width: int | None,
         if cell_width(prev.last_line) < 0.85 * wrap_width or prev.text.endswith(DOC_TYPE_SUFFIXES):
             return False
         candidate = numbering.match(text)
-        if candidate and candidate.style in ("chapter:章", "chapter:节", "chapter:条", "cn", "cn_paren"):
+        if candidate and candidate.style in ("rank:编", "rank:分编", "rank:章", "rank:节", "rank:条", "cn", "cn_paren"):
             return False
     elif not (indented_style and not indented and not after_blank and prev.indented and len(prev.text) >= 20):
         # Web copies: one line per paragraph, indented; only a line that is not indented and
