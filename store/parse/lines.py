@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from store.model import Decision
-from store.parse import noise, numbering, patterns
+from store.parse import furniture, noise, numbering, pagenumbers, patterns
 from store.readers.base import Block
 
 INFO_TABLE_LINES = 30
@@ -29,11 +29,15 @@ class Line:
 
 
 def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, str]) -> list[Line]:
-    """Every block that is not noise, cleaned. Fields of a site's information table go into
-    `info`."""
+    """Every block that is not noise, cleaned. What the furniture around the document states
+    (an export header, front matter, a site's information table) goes into `info`."""
     cleaned = [noise.clean_line(block.text) if block.rows is None else block.text for block in blocks]
+    taken = _furniture(cleaned, info)
+    standalone = {i: _page_value(line) for i, line in enumerate(cleaned)
+                  if line and i not in taken and noise.noise_reason(line) == "page number"}
+    pieces = _without_glued_page_numbers(cleaned, blocks, standalone, dropped)
+    toc = _table_of_contents(cleaned, taken)
     out: list[Line] = []
-    toc_end = _table_of_contents_end(cleaned)
     in_link_list = False
     for index, (block, line) in enumerate(zip(blocks, cleaned)):
         number = block.line
@@ -43,8 +47,9 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
         if not line:
             out.append(Line(number, ""))
             continue
-        if index in toc_end:
-            dropped.append(Decision(number, line, "table of contents"))
+        reason = taken.get(index) or toc.get(index)
+        if reason:
+            dropped.append(Decision(number, line, reason))
             continue
         if in_link_list:
             if noise.is_link_title(line) and not numbering.match(line):
@@ -59,38 +64,120 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
                 info.setdefault(key, value)
             dropped.append(Decision(number, line, "information table"))
             continue
+        if len(line) <= 60 and furniture.WEB_META_RE.match(line):
+            _web_meta(line, info)
+            dropped.append(Decision(number, line, "page information"))
+            continue
         reason = noise.noise_reason(line)
         if reason:
             dropped.append(Decision(number, line, reason))
             continue
-        indented = block.text[:1] in (" ", "\t", "\u3000", "\xa0")
-        out.append(Line(number, line, indented, block.page, style=block.style))
+        indented = noise.is_indented(block.text)
+        for n, piece in enumerate(pieces.get(index, [line])):
+            out.append(Line(number, piece, indented or n > 0, block.page, style=block.style))
     return out
 
 
-def _table_of_contents_end(lines: list[str]) -> set[int]:
-    """Indexes of the lines of a table of contents: 目录 and the entries after it, up to the
-    line where the first entry reappears as the real heading."""
-    skip: set[int] = set()
+def _furniture(lines: list[str], info: dict[str, str]) -> dict[int, str]:
+    """Line index → reason, for the lines that wrap the document rather than belong to it."""
+    taken: dict[int, str] = {}
+    taken.update(furniture.front_matter(lines, info))
+    taken.update(furniture.export_header(lines, info))
+    taken.update(furniture.site_markup(lines))
+    taken.update(furniture.page_title(lines, info))
+    taken.update(furniture.page_header(lines, taken))
+    taken.update(furniture.page_footer(lines, taken))
+    return taken
+
+
+def _page_value(line: str) -> int:
+    digits = re.findall(r"[0-9０-９]+", line)
+    return int(digits[0].translate(_FULLWIDTH)) if digits else -1
+
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def _without_glued_page_numbers(lines: list[str], blocks: list[Block], standalone: dict[int, int],
+                                dropped: list[Decision]) -> dict[int, list[str]]:
+    """Remove page numbers glued to text (PDF text layers), in place; a line on which a
+    heading followed its page number is cut there. Returns the pieces of cut lines."""
+    pieces: dict[int, list[str]] = {}
+    found = pagenumbers.find(lines, standalone)
+    by_line: dict[int, list[pagenumbers.Glued]] = {}
+    for glued in found:
+        by_line.setdefault(glued.index, []).append(glued)
+    for index, glued_here in by_line.items():
+        line = lines[index]
+        parts, cut = [""], 0
+        for glued in sorted(glued_here, key=lambda g: g.start):
+            dropped.append(Decision(blocks[index].line, line[glued.start:glued.end], "page number",
+                                    "glued to the text; part of the file's page sequence"))
+            parts[-1] += line[cut:glued.start]
+            if glued.splits:
+                parts.append("")
+            cut = glued.end
+        parts[-1] += line[cut:]
+        parts = [part.strip() for part in parts if part.strip()]
+        lines[index] = "".join(parts)
+        if len(parts) > 1:
+            pieces[index] = parts
+    return pieces
+
+
+def _web_meta(line: str, info: dict[str, str]) -> None:
+    """发布日期：2017-05-15 10:49:00, 来源：某某局 on a saved page: the publication date and the
+    source, fallbacks for a document that states neither."""
+    label, _, value = re.split(r"([:：])", line, maxsplit=1)
+    value = value.strip()
+    if not value:
+        return
+    if "日期" in label or "时间" in label:
+        date = patterns.parse_date(value) or furniture.iso_date(value)
+        if date:
+            info.setdefault("published", date)
+    elif "来源" in label or "來源" in label or label == "作者":
+        info.setdefault("source", value)
+
+
+TOC_SPAN = 600
+"""How far after 目录 its first entry may reappear as the real heading (the 目录 of a long law)."""
+
+
+def _table_of_contents(lines: list[str], taken: dict[int, str]) -> dict[int, str]:
+    """The lines of every table of contents: 目录 (目次) and its entries, with or without dot
+    leaders and page numbers, indented or split over lines, at the top or in an attachment.
+    An entry is recognised because the same heading comes again in the body: the contents
+    run from 目录 to where its first entry reappears."""
+    found: dict[int, str] = {}
     for start, line in enumerate(lines):
-        if not noise.TOC_HEADER_RE.match(line):
+        if not line or not noise.TOC_HEADER_RE.match(line) or start in found:
             continue
-        entries = []
-        index = start + 1
-        while index < len(lines):
-            entry = lines[index]
-            if entry:
-                key = toc_key(entry)
-                if entries and key == entries[0]:
-                    break
-                if not (numbering.match(entry) or numbering.keyword_heading(toc_key(entry))
-                        or re.search(r"[0-9０-９]\s*$", entry)) or "。" in entry:
-                    break
-                entries.append(key)
-            index += 1
-        if entries and index < len(lines) and toc_key(lines[index]) == entries[0]:
-            skip.update(range(start, index))
-    return skip
+        entries = [i for i in range(start + 1, min(len(lines), start + TOC_SPAN)) if lines[i] and i not in taken]
+        if not entries:
+            continue
+        first = toc_key(lines[entries[0]])
+        end = next((i for i in entries[1:] if toc_key(lines[i]) == first), None)
+        if end is None:
+            end = _end_of_listed_entries(lines, entries)
+        span = [i for i in entries if i < end] if end is not None else []
+        if span and all(len(lines[i]) <= 80 and "。" not in lines[i][:-1] for i in span):
+            found[start] = "table of contents"
+            found.update((i, "table of contents") for i in span)
+    return found
+
+
+def _end_of_listed_entries(lines: list[str], entries: list[int]) -> int | None:
+    """Without a reappearing first entry, the contents are the run of lines that each end
+    with a page number or are numbered headings; they end at the first line that is not."""
+    end = None
+    for i in entries:
+        entry = lines[i]
+        if "。" in entry or not (numbering.match(entry) or numbering.keyword_heading(toc_key(entry))
+                                 or re.search(r"[0-9０-９]\s*$", entry)):
+            break
+        end = i + 1
+    return end if end is not None and end - entries[0] >= 2 else None
 
 
 def toc_key(line: str) -> str:

@@ -16,7 +16,10 @@ Toneless Latin in brackets is kept: it may be real text (an English name, a foot
 _LOST_BULLET_RE = re.compile(r"^[?？]{1,3}(?=[\u3400-\u9fff“（(])")
 """Bullets (■ ◆ ●) that a wrong encoding turned into question marks at the start of a line."""
 
-_STRIP = " \t\u3000\xa0\ufeff\u200b\u200c\u200d\u2060"
+_INVISIBLE_RE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+"""Zero-width spaces and joiners, direction marks, the BOM and soft hyphens: never text, and
+they hide the start of a line (‍第一条 is not recognised as an article)."""
+_MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}[ \t]+")
 _CONTROL_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]")
 """Terminal escape sequences and control characters: never text, and unsafe to display."""
 
@@ -64,14 +67,24 @@ _SEPARATOR_RE = re.compile(r"^[-—–=＝*＊_~～·•.。…\s]{3,}$")
 
 
 def clean_line(raw: str) -> str:
-    """Strip a line of its edges, lost bullets and pinyin annotations."""
-    line = raw.strip(_STRIP)
+    """Strip a line of whitespace of every kind (em spaces, no-break spaces), invisible
+    characters, control codes, Markdown heading marks, lost bullets and pinyin annotations."""
+    line = raw.strip()
+    if _INVISIBLE_RE.search(line):
+        line = _INVISIBLE_RE.sub("", line).strip()
     if _CONTROL_RE.search(line):
-        line = _CONTROL_RE.sub("", line).strip(_STRIP)
+        line = _CONTROL_RE.sub("", line).strip()
+    if line[:1] == "#":
+        line = _MARKDOWN_HEADING_RE.sub("", line)
     if "(" in line or "（" in line:
         line = PINYIN_RE.sub("", line)
     line = _LOST_BULLET_RE.sub("", line)
     return line
+
+
+def is_indented(raw: str) -> bool:
+    """Whether a raw line starts with whitespace of any kind (the 　　 that indents a paragraph)."""
+    return bool(raw) and (raw[0].isspace() or bool(_INVISIBLE_RE.match(raw)))
 
 
 def noise_reason(line: str) -> str | None:

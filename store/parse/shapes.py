@@ -42,7 +42,17 @@ def is_metadata_line(text: str) -> bool:
 
 
 PERIOD_NOTE_RE = re.compile(r"^[（(][^（）()]{0,16}(?:年|试行|暂行|修订|征求意见稿)[^（）()]{0,4}[)）]$")
-"""（2021—2025年）, （试行）: a note that ends a document title."""
+"""（2021—2025年）, （试行）: a note that ends a document title (a full date in brackets is a
+date line, not such a note)."""
+
+
+def is_period_note(text: str) -> bool:
+    return bool(PERIOD_NOTE_RE.match(text)) and not patterns.DATE_LINE_RE.match(text)
+
+
+def is_bracketed_note(text: str) -> bool:
+    """A whole line in brackets: （2018年1月2日）, （…会议通过）, （此件公开发布）, （万载县统计局）."""
+    return text[:1] in "（(" and text[-1:] in "）)"
 
 
 def looks_like_document_title(text: str) -> bool:
@@ -60,13 +70,17 @@ def is_notice_title_start(text: str) -> bool:
 _QUOTE_SPACE_RE = re.compile(r"\s+(?=[“”\"《》（）])|(?<=[“”\"《》（）])\s+")
 
 
+_LETTER_SPACED_RE = re.compile(r"^[\u3400-\u9fff“”《》（）、]([\s\u3000]+[\u3400-\u9fff“”《》（）、])+$")
+"""关 于 印 发 … 的 通 知: a title typeset with a space after every character."""
+
+
 def clean_title(title: str) -> str:
     """Spaces that web pages leave around quotes and brackets (“僵尸企业 ” → “僵尸企业”) and
-    that typesetting puts inside short headings (总　　则 → 总则)."""
+    that typesetting puts inside short headings (总　　则 → 总则) or whole titles (关 于 …)."""
     title = title.strip()
     if " " in title or "\u3000" in title or "\t" in title:
         title = _QUOTE_SPACE_RE.sub("", title)
         compact = "".join(title.split())
-        if len(compact) <= 4:
+        if len(compact) <= 4 or _LETTER_SPACED_RE.match(title):
             return compact
     return title

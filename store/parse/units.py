@@ -14,9 +14,10 @@ from store.parse.shapes import (
     ATTACHMENT_RE,
     DOC_TYPE_SUFFIXES,
     LIST_ITEM_RE,
-    PERIOD_NOTE_RE,
     TERMINAL,
+    is_bracketed_note,
     is_metadata_line,
+    is_period_note,
     is_notice_title_start,
     looks_like_document_title,
 )
@@ -31,10 +32,12 @@ class Unit:
     label: str = ""
     title: str = ""
     line: int = 0
+    first_line: str = ""  # what the unit's text begins with: its name when it has no title
 
 
 def split_units(paras: list[Para], dropped: list[Decision]) -> list[Unit]:
     """Covering notice, main document and attachments, in reading order."""
+    paras = _without_repeated_title(paras, dropped)
     attachment_starts = _attachment_starts(paras)
     first_end = attachment_starts[0][0] if attachment_starts else len(paras)
     units = _split_notice(paras[:first_end])
@@ -47,7 +50,24 @@ def split_units(paras: list[Para], dropped: list[Decision]) -> list[Unit]:
             label_text = label_text[: len(label_text) - len(inline_title)].rstrip()  # the title is kept
         dropped.append(Decision(paras[start].line, label_text, "attachment label"))
         units.append(Unit("attachment", body[consumed:], label=label, title=title, line=paras[start].line))
+    for unit in units:
+        unit.first_line = next((p.text for p in unit.paras if p.rows is None), "")
     return units
+
+
+REPEATED_TITLE_WINDOW = 12
+"""How many paragraphs from the top a title printed twice may stand (a page's heading and the
+document's own title line; a database export's title field and the text's title)."""
+
+
+def _without_repeated_title(paras: list[Para], dropped: list[Decision]) -> list[Para]:
+    """A title line printed twice in a row near the top is one title."""
+    for index in range(min(len(paras) - 1, REPEATED_TITLE_WINDOW)):
+        first, second = paras[index], paras[index + 1]
+        if first.text == second.text and _is_title_like(first.text) and len(first.text) >= 6:
+            dropped.append(Decision(second.line, second.text, "duplicate title", "the title printed again"))
+            return paras[:index + 1] + paras[index + 2:]
+    return paras
 
 
 def _attachment_starts(paras: list[Para]) -> list[tuple[int, str, str]]:
@@ -143,7 +163,7 @@ def _find_title(paras: list[Para], ref_index: int, key: str, ref_text: str, ref_
             if _same_title(folded, key):
                 # （2021—2025年） on the line under the title belongs to it even when the
                 # notice quotes the title without it.
-                if start + span < len(paras) and PERIOD_NOTE_RE.match(paras[start + span].text) \
+                if start + span < len(paras) and is_period_note(paras[start + span].text) \
                         and not _TRAILING_NOTE_RE.search(folded):
                     span += 1
                 return start, span, None
@@ -180,7 +200,7 @@ def _glued_title(text: str, key: str) -> int | None:
 def _is_title_like(text: str) -> bool:
     return (
         len(text) <= 80 and "。" not in text and not text.endswith(("：", ":", "；", "，"))
-        and not numbering.match(text) and not is_metadata_line(text)
+        and not is_bracketed_note(text) and not numbering.match(text) and not is_metadata_line(text)
         and not patterns.is_recipients_line(text)
     )
 
@@ -209,18 +229,19 @@ def _take_title(paras: list[Para], allow_header: bool = False) -> tuple[str, int
 
 
 def _title_lines(paras: list[Para], index: int) -> tuple[str, int]:
-    """A title starting at paras[index]: one line, or up to three short lines that together
-    end like a document title (四川省人民政府关于加快推进 / 新型城镇化建设的实施意见)."""
+    """A title starting at paras[index]: one line, or up to four short lines that together
+    end like a document title (四川省人民政府关于加快推进 / 新型城镇化建设的实施意见; a cover
+    page's title set over several lines)."""
     if index >= len(paras) or not _is_title_like(paras[index].text):
         return "", index
     joined = ""
-    for end in range(index, min(len(paras), index + 3)):
+    for end in range(index, min(len(paras), index + 4)):
         piece = paras[end].text
         if end > index and (not _is_title_like(piece) or len(piece) > 40):
             break
         joined += piece
         if joined.endswith(DOC_TYPE_SUFFIXES):
-            if end + 1 < len(paras) and PERIOD_NOTE_RE.match(paras[end + 1].text):
+            if end + 1 < len(paras) and is_period_note(paras[end + 1].text):
                 return joined + paras[end + 1].text, end + 2  # …规划 / （2021—2025年）
             return joined, end + 1
     return paras[index].text, index + 1

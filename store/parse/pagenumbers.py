@@ -1,0 +1,94 @@
+"""Page numbers that a PDF's text layer glued to the text: `1中华人民共和国民法典`,
+`意思表示2第三节…`, `制定本法。8第二条…`, `…的规定。244`.
+
+A number glued to text is a page number when it belongs to the file's sequence of page
+numbers: values that rise by one (now and then two or three, where a page had none) through the
+file, a page's worth of lines apart. Numbers that merely stand next to text (2015年, 第3条, 12亿元)
+do not form such a chain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from store.parse import numbering
+
+_HEADING_AHEAD = (rf"第[{numbering.CN_NUMERAL}]{{1,8}}(?:分编|编|章|节|条)|[（(][{numbering.CN_NUMERAL}]{{1,4}}[)）]"
+                  rf"|[{numbering.CN_NUMERAL}]{{1,4}}、")
+_NOT_AFTER_DIGITS = "年月日号期届次万亿千百元角分倍个户人家名次项件台辆套吨米亩斤克度时天岁所座条只股%％‰.．:：/-—~～"
+
+_LEADING_RE = re.compile(rf"^([0-9]{{1,4}})(?=[\u4e00-\u9fff（“《])(?![{_NOT_AFTER_DIGITS}])")
+_LABEL_BEFORE = "件表录錄图圖第篇卷期号號版条款项级級类類组組批次段页頁章节編编"
+"""附件1, 表2, 第3: a number after these words is a label, not a page number."""
+_TRAILING_RE = re.compile(rf"(?<=[\u4e00-\u9fff。；：！？）”》、])(?<![{_LABEL_BEFORE}])([0-9]{{1,4}})$")
+_AFTER_SENTENCE_RE = re.compile(rf"(?<=[。；！？])([0-9]{{1,4}})(?=[\u4e00-\u9fff（“《])(?![{_NOT_AFTER_DIGITS}])")
+_MIDDLE_RE = re.compile(rf"(?<=[\u4e00-\u9fff。；：！？）”》])(?<![{_LABEL_BEFORE}])([0-9]{{1,4}})(?={_HEADING_AHEAD})")
+
+MIN_CHAIN = 3
+MIN_LINES_PER_PAGE = 3
+MAX_STEP = 20
+"""Pages whose number was lost (a page of a table, a number the text layer lacks) leave gaps
+in the sequence: up to this many pages, provided the lines between hold that many pages."""
+
+
+@dataclass(frozen=True)
+class Glued:
+    """A page number found glued to a line: where, and whether the line goes on after it."""
+
+    index: int  # line index
+    start: int  # character offsets of the digits
+    end: int
+    value: int
+    splits: bool = False  # a heading follows it: the line is cut there
+
+
+def find(lines: list[str], standalone: dict[int, int]) -> list[Glued]:
+    """The glued page numbers of these lines. `standalone` maps the index of a line that is
+    only a page number to its value: those are links of the chain too."""
+    candidates: list[tuple[int, int, Glued | None]] = [(i, v, None) for i, v in standalone.items()]
+    for index, line in enumerate(lines):
+        if not line or not _has_digit(line):
+            continue
+        seen: set[int] = set()
+        for regex in (_LEADING_RE, _MIDDLE_RE, _AFTER_SENTENCE_RE, _TRAILING_RE):
+            for m in regex.finditer(line):
+                if m.start(1) in seen:
+                    continue
+                seen.add(m.start(1))
+                glued = Glued(index, m.start(1), m.end(1), int(m.group(1)), splits=regex is _MIDDLE_RE)
+                candidates.append((index, glued.value, glued))
+    if len(candidates) < MIN_CHAIN:
+        return []
+    candidates.sort(key=lambda c: (c[0], c[2].start if c[2] else -1))
+    chain = _longest_chain(candidates)
+    if len(chain) < MIN_CHAIN:
+        return []
+    return [c[2] for c in chain if c[2] is not None]
+
+
+def _has_digit(line: str) -> bool:
+    return any("0" <= ch <= "9" for ch in line)
+
+
+def _longest_chain(candidates: list[tuple[int, int, Glued | None]]) -> list[tuple[int, int, Glued | None]]:
+    """The longest run of candidates whose values rise from one to the next by a page or a
+    few, at least a few lines a page apart: dynamic programming over the values seen so far."""
+    best: dict[int, tuple[int, int]] = {}  # value → (chain length, candidate position) ending there
+    back: list[int | None] = [None] * len(candidates)
+    lengths = [1] * len(candidates)
+    for position, (line, value, _glued) in enumerate(candidates):
+        for step in range(1, MAX_STEP + 1):
+            previous = best.get(value - step)
+            if previous and candidates[previous[1]][0] <= line - MIN_LINES_PER_PAGE * step \
+                    and previous[0] + 1 > lengths[position]:
+                lengths[position], back[position] = previous[0] + 1, previous[1]
+        if value not in best or lengths[position] >= best[value][0]:
+            best[value] = (lengths[position], position)
+    end = max(range(len(candidates)), key=lengths.__getitem__)
+    chain = []
+    position: int | None = end
+    while position is not None:
+        chain.append(candidates[position])
+        position = back[position]
+    return chain[::-1]
