@@ -33,6 +33,7 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
     (an export header, front matter, a site's information table) goes into `info`."""
     cleaned = [noise.clean_line(block.text) if block.rows is None else block.text for block in blocks]
     taken = _furniture(cleaned, info)
+    _without_markdown_heading_marks(cleaned, taken)
     standalone = {i: _page_value(line) for i, line in enumerate(cleaned)
                   if line and i not in taken and noise.noise_reason(line) == "page number"}
     pieces = _without_glued_page_numbers(cleaned, blocks, standalone, dropped)
@@ -88,6 +89,18 @@ def _furniture(lines: list[str], info: dict[str, str]) -> dict[int, str]:
     taken.update(furniture.page_header(lines, taken))
     taken.update(furniture.page_footer(lines, taken))
     return taken
+
+
+MARKDOWN_MIN_HEADINGS = 3
+
+
+def _without_markdown_heading_marks(lines: list[str], taken: dict[int, str]) -> None:
+    """In a Markdown file (front matter, or several `#` heading lines) the `#` marks go; in any
+    other text a line starting with # is text as written."""
+    marked = [i for i, line in enumerate(lines) if line[:1] == "#" and noise.MARKDOWN_HEADING_RE.match(line)]
+    if len(marked) >= MARKDOWN_MIN_HEADINGS or marked and "front matter" in taken.values():
+        for i in marked:
+            lines[i] = noise.MARKDOWN_HEADING_RE.sub("", lines[i])
 
 
 def _page_value(line: str) -> int:

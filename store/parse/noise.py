@@ -19,7 +19,8 @@ _LOST_BULLET_RE = re.compile(r"^[?？]{1,3}(?=[\u3400-\u9fff“（(])")
 _INVISIBLE_RE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
 """Zero-width spaces and joiners, direction marks, the BOM and soft hyphens: never text, and
 they hide the start of a line (‍第一条 is not recognised as an article)."""
-_MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}[ \t]+")
+MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}[ \t]+")
+"""## 第一章 总则 in a Markdown file: the marks are markup, the words are the heading."""
 _CONTROL_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]")
 """Terminal escape sequences and control characters: never text, and unsafe to display."""
 
@@ -74,8 +75,6 @@ def clean_line(raw: str) -> str:
         line = _INVISIBLE_RE.sub("", line).strip()
     if _CONTROL_RE.search(line):
         line = _CONTROL_RE.sub("", line).strip()
-    if line[:1] == "#":
-        line = _MARKDOWN_HEADING_RE.sub("", line)
     if "(" in line or "（" in line:
         line = PINYIN_RE.sub("", line)
     line = _LOST_BULLET_RE.sub("", line)
