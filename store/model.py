@@ -57,6 +57,7 @@ class ParsedDocument:
     disclosure: str | None = None  # （此件公开发布）
     line: int = 0
     nodes: list[Node] = field(default_factory=list)
+    untitled: bool = False  # the title is the opening words of the text: the document has none
 
     def to_json(self) -> dict:
         return {
@@ -71,6 +72,7 @@ class ParsedDocument:
             "province": self.province,
             "region": self.region,
             "disclosure": self.disclosure,
+            "untitled": self.untitled,
             "line": self.line,
             "nodes": [node.to_json() for node in self.nodes],
         }

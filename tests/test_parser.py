@@ -96,7 +96,8 @@ def all_strings(parsed: ParsedFile) -> list[str]:
             walk(node.children)
 
     for doc in parsed.documents:
-        strings.append(doc.title)
+        if not doc.untitled:  # a name made of the text's opening words is not more text
+            strings.append(doc.title)
         walk(doc.nodes)
     strings.extend(d.text for d in parsed.dropped)
     return strings

@@ -24,7 +24,7 @@ from pathlib import Path
 from store import regions
 from store.errors import InputError
 from store.model import Decision, ParsedDocument, ParsedFile
-from store.parse.header import apply_info_table, extract_metadata, share_metadata
+from store.parse.header import apply_info, extract_metadata, name_untitled, share_metadata
 from store.parse.headings import HeadingTree
 from store.parse.lines import clean_lines
 from store.parse.paragraphs import assemble
@@ -58,8 +58,10 @@ def parse_source(source: Source, file: str = "", province: str | None = None) ->
     lines = clean_lines(source.blocks, decisions, info)
     paras = assemble(lines, joined=not source.paragraphs)
     units = split_units(paras, decisions)
-    documents = [_build_document(unit, decisions) for unit in units if unit.paras or unit.title]
-    apply_info_table(documents, info)
+    units = [unit for unit in units if unit.paras or unit.title]
+    documents = [_build_document(unit, decisions) for unit in units]
+    apply_info(documents, info)
+    name_untitled(documents, [unit.first_line for unit in units])
     share_metadata(documents)
     assign_places(documents, units, province)
     decisions.sort(key=lambda d: d.line)

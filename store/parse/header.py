@@ -7,7 +7,7 @@ from __future__ import annotations
 from store.model import Decision, ParsedDocument
 from store.parse import numbering, patterns
 from store.parse.paragraphs import Para
-from store.parse.shapes import clean_title, looks_like_document_title
+from store.parse.shapes import clean_title, is_bracketed_note, looks_like_document_title
 
 
 def extract_metadata(doc: ParsedDocument, paras: list[Para], dropped: list[Decision]) -> list[Para]:
@@ -37,6 +37,18 @@ def extract_metadata(doc: ParsedDocument, paras: list[Para], dropped: list[Decis
         elif not seen_body and (issuer := patterns.red_header_issuer(text)):
             doc.issuer = doc.issuer or issuer
             reason = "版头"
+        elif not seen_body and (decree := patterns.DECREE_HEADER_RE.match(text)) \
+                and patterns.is_org_line(decree.group(1)):
+            doc.issuer = doc.issuer or decree.group(1)
+            following = paras[index + 1].text if index + 1 < len(paras) else ""
+            if patterns.DECREE_SEQUENCE_RE.match(following):
+                doc.doc_number = doc.doc_number or _decree_number(text, following)
+                dropped.append(Decision(para.line, text, "令"))
+                index += 1
+                para, text = paras[index], following
+            reason = "令号" if doc.doc_number else "令"
+        elif patterns.SIGNATORY_RE.match(text) and _next_is_date(paras, index):
+            reason = "signature"
         elif not seen_body and doc.recipients is None and patterns.is_recipients_line(text):
             doc.recipients = doc.recipients or text.rstrip("：:").strip()
             reason = "主送"
@@ -73,17 +85,37 @@ def extract_metadata(doc: ParsedDocument, paras: list[Para], dropped: list[Decis
                 index += 1
                 para, text = paras[index], paras[index].text
                 names.append(text)
-            doc.issuer = doc.issuer or "、".join(name.replace(" ", "").replace("\u3000", "") for name in names)
+            doc.issuer = doc.issuer or "、".join(n for name in names for n in patterns.org_names(name))
+            reason = "issuer"
+        elif is_bracketed_note(text) and index >= len(paras) - 3 and patterns.is_org_line(text[1:-1]):
+            doc.issuer = doc.issuer or text[1:-1].strip()  # （万载县统计局）closing a bulletin
             reason = "issuer"
         if reason:
             dropped.append(Decision(para.line, text, reason))
         else:
-            if not seen_body and doc.date is None and patterns.HISTORY_RE.match(text):
-                doc.date = patterns.parse_date(text)  # kept as text too: the revision history
+            if not seen_body and patterns.HISTORY_RE.match(text):
+                _take_history(doc, text)  # kept as text too: the revision history
             body.append(para)
             seen_body = True
         index += 1
     return body
+
+
+def _decree_number(head: str, sequence: str) -> str:
+    """国家安全生产监督管理总局令 / 第85号 → 国家安全生产监督管理总局令第85号."""
+    number = patterns.DECREE_SEQUENCE_RE.match(sequence).group(1).translate(_FULLWIDTH)
+    return f"{''.join(head.split())}第{number}号"
+
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def _take_history(doc: ParsedDocument, note: str) -> None:
+    """What the note under a law's title says: adopted by which body, on which date, under
+    which decree number (（2000年11月7日国务院令[第296号]发布 …）)."""
+    doc.date = doc.date or patterns.parse_date(note)
+    doc.doc_number = doc.doc_number or patterns.decree_number(note)
+    doc.issuer = doc.issuer or patterns.adopting_body(note)
 
 
 def _plainly_body(text: str) -> bool:
@@ -111,16 +143,57 @@ def _is_signature_position(paras: list[Para], index: int) -> bool:
     return patterns.is_org_line(prev) or index >= len(paras) - 3
 
 
-def apply_info_table(documents: list[ParsedDocument], info: dict[str, str]) -> None:
-    """What the site's information table says fills what the text itself did not."""
-    if not info or not documents:
+def apply_info(documents: list[ParsedDocument], info: dict[str, str]) -> None:
+    """What the file states outside the text (a site's information table, a database
+    export's header, front matter, the page's own title and dates) fills what the text itself
+    did not say, for the file's first document."""
+    if not documents:
         return
     first = documents[0]
+    if not first.title:
+        title = info.get("title") or info.get("page_title")
+        if title:
+            first.title = clean_title(title)
     for name in ("doc_number", "issuer", "date"):
-        if info.get(name) and getattr(first, name) is None:
+        if getattr(first, name) is None and info.get(name):
             setattr(first, name, info[name])
-    if info.get("title") and not first.title:
-        first.title = clean_title(info["title"])
+    first.issuer = first.issuer or info.get("author") or _source_issuer(info.get("source"))
+    front_date = info.get("front_date")
+    if front_date and (first.date is None or front_date in _dates_stated(first)):
+        first.date = front_date  # the page's date of the version, confirmed by the text
+    first.date = first.date or info.get("published")
+
+
+def _source_issuer(source: str | None) -> str | None:
+    return source if source and patterns.is_org_line(source) else None
+
+
+def _dates_stated(doc: ParsedDocument) -> set[str]:
+    """The dates a document's opening note states (adopted, amended …)."""
+    first = next((n for n in doc.nodes if not n.label and n.text), None)
+    if first is None or not patterns.HISTORY_RE.match(first.text.split("\n")[0]):
+        return set()
+    return {d for d in (patterns.parse_date(m.group(0)) for m in patterns.DATE_RE.finditer(first.text)) if d}
+
+
+def name_untitled(documents: list[ParsedDocument], first_lines: list[str]) -> None:
+    """A document with no title is named by the words it begins with, and its issuer read
+    off a notice title where the text names no other."""
+    for doc, first_line in zip(documents, first_lines):
+        if not doc.title and first_line:
+            doc.title, doc.untitled = _opening_words(first_line), True
+        if doc.issuer is None and doc.title:
+            doc.issuer = patterns.title_issuer(doc.title)
+
+
+UNTITLED_NAME_LENGTH = 30
+
+
+def _opening_words(text: str) -> str:
+    """The first words of a text, up to its first sentence mark, as a name for it."""
+    cut = min((i for i in (text.find(mark) for mark in "，。；：,;:") if i > 0), default=len(text))
+    words = text[:cut].strip()
+    return words if len(words) <= UNTITLED_NAME_LENGTH else words[:UNTITLED_NAME_LENGTH] + "…"
 
 
 def share_metadata(documents: list[ParsedDocument]) -> None:

@@ -26,7 +26,7 @@ DOC_NUMBER_RE = re.compile(
 """忻政发〔2021〕21号, 国办发[2019]3号, 吉政发﹝2016﹞12号 …"""
 
 ORG_SUFFIXES = (
-    "人民政府", "人民政府办公厅", "人民政府办公室", "办公厅", "办公室", "委员会", "常委会",
+    "人民政府", "人民政府办公厅", "人民政府办公室", "办公厅", "办公室", "委员会", "常委会", "中央", "司", "处",
     "管委会", "管理委员会", "领导小组", "政府", "厅", "局", "委", "部", "院", "署", "总局",
     "中心", "协会", "银行", "支行", "分行", "人民法院", "人民检察院", "联合会", "小组",
     "人民政府辦公廳", "辦公廳", "辦公室", "委員會", "管委會", "領導小組", "總局", "聯合會",
@@ -88,11 +88,81 @@ def red_header_issuer(line: str) -> str | None:
 
 
 def is_org_line(line: str) -> bool:
-    """A line that is only the name of an issuing body: 辽宁省人民政府, 忻州市人民政府办公室."""
+    """A line that is only the name of an issuing body: 辽宁省人民政府, 忻州市人民政府办公室, or the
+    names of joint issuers side by side (国家能源局综合司 国家矿山安全监察局综合司)."""
     if not _ORG_RE.match(line) or "，" in line or "。" in line:
         return False
     compact = re.sub(r"\s+", "", line)
-    return any(compact.endswith(suffix) for suffix in ORG_SUFFIXES) and len(compact) <= 30
+    return compact.endswith(ORG_SUFFIXES) and (len(compact) <= 30 or len(org_names(line)) > 1)
+
+
+def org_names(line: str) -> list[str]:
+    """The issuing bodies a signature line names: several set side by side with spaces or 、,
+    or one whose characters are spaced out (国 务 院)."""
+    parts = [p for p in re.split(r"[\s、]+", line.strip()) if p]
+    if len(parts) > 1 and all(len(p) >= 2 and p.endswith(ORG_SUFFIXES) for p in parts):
+        return parts
+    return [re.sub(r"\s+", "", line)]
+
+
+DECREE_HEADER_RE = re.compile(r"^([\u4e00-\u9fff]{2,30}?)\s*令$")
+"""The head of a decree: 国家安全生产监督管理总局令, 山东省人民政府令, 中华人民共和国国务院令."""
+DECREE_SEQUENCE_RE = re.compile(r"^[（(〔\[]?\s*第\s*([0-9０-９]{1,5}|[一二三四五六七八九十百零〇]{1,8})\s*号\s*[)）〕\]]?$")
+"""The decree's number on the line under its head: 第85号."""
+DECREE_NUMBER_RE = re.compile(
+    r"([\u4e00-\u9fff]{1,20}?令)\s*[\[［〔（(【]?\s*(第\s*[0-9０-９]{1,5}\s*号)"
+)
+"""A decree number in a sentence or note: 国务院令[第296号], 粤府令第197号, 省政府令第223号."""
+SIGNATORY_RE = re.compile(
+    r"^[\u4e00-\u9fff]{0,12}(?:长|主任|书记|总理|主席|委员)[\s\u3000]+[\u4e00-\u9fff·]{2,4}$"
+)
+"""The signature of the head of an office under a decree: 局长　杨焕宁, 省长 李干杰."""
+
+
+def decree_number(text: str) -> str | None:
+    m = DECREE_NUMBER_RE.search(text)
+    if not m:
+        return None
+    head = m.group(1)
+    for filler in ("以", "经", "由", "于", "即"):  # 以粤府令第197号公布: the verb is not the name
+        if filler in head[:-1]:
+            head = head[head.rindex(filler) + 1:]
+    return re.sub(r"\s+", "", head + m.group(2)).translate(_FULLWIDTH)
+
+
+_SESSION_BODY_RE = re.compile(
+    r"((?:[\u4e00-\u9fff]{2,12}?[省市区州县盟旗])?)第[一二三四五六七八九十]{1,3}届"
+    r"(全国人民代表大会(?:常务委员会)?|人民代表大会(?:常务委员会)?)"
+)
+"""…第十三届全国人民代表大会第三次会议通过, 广东省第十届人民代表大会常务委员会第十三次会议: the
+legislature that adopted a law."""
+
+
+def adopting_body(text: str) -> str | None:
+    """The body named in an adoption note (…会议通过), or the head of a decree (…令): the
+    document's issuer when nothing else names it."""
+    m = _SESSION_BODY_RE.search(text)
+    if m:
+        return m.group(1) + m.group(2)
+    number = decree_number(text)
+    if number:
+        name = number[: number.index("令")]
+        if name.endswith(ORG_SUFFIXES) and len(name) >= 2:
+            return name
+    return None
+
+
+def title_issuer(title: str) -> str | None:
+    """The issuer a notice's title names before 关于: 国家能源局关于印发… → 国家能源局."""
+    position = title.find("关于")
+    if position < 0:
+        position = title.find("關於")
+    if position < 2:
+        return None
+    head = title[:position].strip()
+    if is_org_line(head):
+        return "、".join(org_names(head))
+    return None
 
 
 def split_org_date(line: str) -> tuple[str, str] | None:
