@@ -11,8 +11,16 @@ from store.model import Decision
 from store.parse import furniture, noise, numbering, pagenumbers, patterns
 from store.readers.base import Block
 
-INFO_TABLE_LINES = 30
+INFO_TABLE_LINES = 60
 """The information table of a government site (索引号, 发文机关 …) is above the document."""
+
+
+def _value_below(lines: list[str], index: int) -> int | None:
+    """The line holding the value of a label that stands alone (a table copied cell by cell)."""
+    below = next((i for i in range(index + 1, min(len(lines), index + 3)) if lines[i]), None)
+    if below is None or patterns.info_table_fields(lines[below]) is not None or len(lines[below]) > 80:
+        return None
+    return below
 
 
 @dataclass
@@ -64,6 +72,11 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
             for key, value in fields.items():
                 info.setdefault(key, value)
             dropped.append(Decision(number, line, "information table"))
+            value_at = _value_below(cleaned, index) if line.endswith(("：", ":")) else None
+            if value_at is not None:  # 发文字号： with its value on the line below
+                for key, value in patterns.info_table_fields(line + cleaned[value_at]).items():
+                    info.setdefault(key, value)
+                taken[value_at] = "information table"
             continue
         if len(line) <= 60 and furniture.WEB_META_RE.match(line):
             _web_meta(line, info)
@@ -95,10 +108,11 @@ MARKDOWN_MIN_HEADINGS = 3
 
 
 def _without_markdown_heading_marks(lines: list[str], taken: dict[int, str]) -> None:
-    """In a Markdown file (front matter, or several `#` heading lines) the `#` marks go; in any
-    other text a line starting with # is text as written."""
+    """In a Markdown file (front matter, several `#` heading lines, or a `# title` opening the
+    file) the `#` marks go; in any other text a line starting with # is text as written."""
     marked = [i for i, line in enumerate(lines) if line[:1] == "#" and noise.MARKDOWN_HEADING_RE.match(line)]
-    if len(marked) >= MARKDOWN_MIN_HEADINGS or marked and "front matter" in taken.values():
+    first = next((i for i, line in enumerate(lines) if line and i not in taken), None)
+    if len(marked) >= MARKDOWN_MIN_HEADINGS or marked and ("front matter" in taken.values() or marked[0] == first):
         for i in marked:
             lines[i] = noise.MARKDOWN_HEADING_RE.sub("", lines[i])
 

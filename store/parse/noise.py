@@ -4,6 +4,7 @@ boilerplate, page numbers and tables of contents."""
 
 from __future__ import annotations
 
+import html
 import re
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
@@ -51,6 +52,10 @@ _BOILERPLATE_PREFIX_RE = re.compile(
 _NAV_RE = re.compile(r"^[^。，,；;]{1,40}(?:\s*[>＞»›]\s*[^。，,；;]{1,40}){2,}$")
 """Breadcrumbs: 首页 > 政务公开 > 政策文件."""
 
+_LINK_TRAIL_RE = re.compile(r"^\[[^\]]+\]\([^)]*\)\s*(?:>>|»|›|>)\s*\S{1,40}$")
+"""[大萌法律读本](../duben) >> 2021-行政处罚法: a trail made of a Markdown link."""
+_URL_LINE_RE = re.compile(r"^<?(?:https?://|www\.)\S+>?$", re.IGNORECASE)
+
 _SITE_NAME_RE = re.compile(r"^[\u3400-\u9fffA-Za-z]{2,10}(?:网|網|网站|網站|门户网站|門戶網站)$")
 """A lone site name such as 思而思學網 at the top of a copied page."""
 
@@ -67,10 +72,23 @@ TOC_HEADER_RE = re.compile(r"^[目][\s\u3000]*[录錄]$")
 _SEPARATOR_RE = re.compile(r"^[-—–=＝*＊_~～·•.。…\s]{3,}$")
 
 
+_ENTITY_RE = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});")
+_TAG_RE = re.compile(r"</?(?:p|div|span|br|strong|b|i|em|u|font|a|h[1-6]|center|sup|sub|section|table|tr|td|th)\b[^<>]{0,200}>",
+                     re.IGNORECASE)
+_ATTRIBUTES_RE = re.compile(r"\{[.#]?[a-z-]+(?:=[\"'][^\"'{}]*[\"'])?(?:\s+[.#]?[a-z-]+(?:=[\"'][^\"'{}]*[\"'])?)*\}\s*$")
+"""{align="center"}: attributes of a Markdown paragraph."""
+
+
 def clean_line(raw: str) -> str:
     """Strip a line of whitespace of every kind (em spaces, no-break spaces), invisible
     characters, control codes, Markdown heading marks, lost bullets and pinyin annotations."""
     line = raw.strip()
+    if "&" in line and _ENTITY_RE.search(line):  # &emsp; &nbsp; left by a converter
+        line = html.unescape(line).strip()
+    if "<" in line and _TAG_RE.search(line):
+        line = _TAG_RE.sub("", line).strip()
+    if line[-1:] == "}" and _ATTRIBUTES_RE.search(line):
+        line = _ATTRIBUTES_RE.sub("", line).strip()
     if _INVISIBLE_RE.search(line):
         line = _INVISIBLE_RE.sub("", line).strip()
     if _CONTROL_RE.search(line):
@@ -101,8 +119,10 @@ def noise_reason(line: str) -> str | None:
         return "table of contents"
     if short and (_BOILERPLATE_PREFIX_RE.match(line) or _SITE_NAME_RE.match(line)):
         return "boilerplate"
-    if (">" in line or "＞" in line or "»" in line or "›" in line) and _NAV_RE.match(line):
+    if (">" in line or "＞" in line or "»" in line or "›" in line) and (_NAV_RE.match(line) or _LINK_TRAIL_RE.match(line)):
         return "navigation"
+    if short and _URL_LINE_RE.match(line):
+        return "link"
     return None
 
 

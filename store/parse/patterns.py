@@ -36,7 +36,10 @@ _ORG_RE = re.compile(r"^[\u4e00-\u9fff（）()、\s]{2,40}$")
 RECIPIENT_HINTS = ("各", "人民政府", "政府", "部门", "单位", "委", "办", "局", "厅", "管委会", "有关")
 DISCLOSURE_RE = re.compile(r"^[（(]\s*此件[^)）]{0,20}[)）]$")
 CC_RE = re.compile(r"^抄\s*送\s*[:：]")
-HISTORY_RE = re.compile(r"^[（(][^（）()]*(?:通过|修正|修订|公布|发布|批准)[^（）()]*[)）]$")
+HISTORY_RE = re.compile(
+    rf"^(?:[（(][^（）()]*(?:通过|修正|修订|公布|发布|批准)[^（）()]*[)）]"
+    rf"|(?:{_ARABIC_DATE}|{_CHINESE_DATE})[^。]{{0,60}}?(?:会议|令)[^。]*(?:通过|修正|修订|公布|发布|批准).*)$"
+)
 """（二〇〇四年六月二十六日…会议通过　根据…修正）under a regulation's title."""
 PRINTED_RE = re.compile(rf"^.{{0,40}}?(?:{_ARABIC_DATE}|{_CHINESE_DATE})\s*印\s*发$")
 """版记: 忻州市人民政府办公室 2021年10月22日印发."""
@@ -123,11 +126,16 @@ def decree_number(text: str) -> str | None:
     m = DECREE_NUMBER_RE.search(text)
     if not m:
         return None
-    head = m.group(1)
-    for filler in ("以", "经", "由", "于", "即"):  # 以粤府令第197号公布: the verb is not the name
-        if filler in head[:-1]:
-            head = head[head.rindex(filler) + 1:]
-    return re.sub(r"\s+", "", head + m.group(2)).translate(_FULLWIDTH)
+    return re.sub(r"\s+", "", _without_lead_in(m.group(1)) + m.group(2)).translate(_FULLWIDTH)
+
+
+_LEAD_INS = ("日", "以", "经", "由", "于", "即", "据", "在", "的")
+
+
+def _without_lead_in(name: str) -> str:
+    """2018年4月26日山东省人民政府令, 以粤府令: the words a note runs into a name are not part of it."""
+    cut = max((name.rfind(word, 0, len(name) - 1) for word in _LEAD_INS), default=-1)
+    return name[cut + 1:] if cut >= 0 else name
 
 
 _SESSION_BODY_RE = re.compile(
@@ -143,7 +151,7 @@ def adopting_body(text: str) -> str | None:
     document's issuer when nothing else names it."""
     m = _SESSION_BODY_RE.search(text)
     if m:
-        return m.group(1) + m.group(2)
+        return _without_lead_in(m.group(1)) + m.group(2)
     number = decree_number(text)
     if number:
         name = number[: number.index("令")]
