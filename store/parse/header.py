@@ -47,6 +47,11 @@ def extract_metadata(doc: ParsedDocument, paras: list[Para], dropped: list[Decis
                 index += 1
                 para, text = paras[index], following
             reason = "令号" if doc.doc_number else "令"
+        elif not seen_body and patterns.DECREE_SEQUENCE_RE.match(text) \
+                and (decree := patterns.DECREE_HEADER_RE.match(doc.title)):
+            doc.issuer = doc.issuer or decree.group(1)  # the decree's head is the unit's title
+            doc.doc_number = doc.doc_number or _decree_number(doc.title, text)
+            reason = "令号"
         elif patterns.SIGNATORY_RE.match(text) and _next_is_date(paras, index):
             reason = "signature"
         elif not seen_body and doc.recipients is None and patterns.is_recipients_line(text):

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from store.model import Decision
-from store.parse import furniture, noise, numbering, pagenumbers, patterns
+from store.parse import furniture, noise, numbering, pagenumbers, patterns, shapes
 from store.readers.base import Block
 
 INFO_TABLE_LINES = 60
@@ -16,11 +16,27 @@ INFO_TABLE_LINES = 60
 
 
 def _value_below(lines: list[str], index: int) -> int | None:
-    """The line holding the value of a label that stands alone (a table copied cell by cell)."""
+    """The line holding the value of a label that stands alone (a table copied cell by cell).
+    A label with nothing after it (主题词：) may stand right above the document's own first
+    line: a value is taken only where it has the shape the label calls for."""
     below = next((i for i in range(index + 1, min(len(lines), index + 3)) if lines[i]), None)
     if below is None or patterns.info_table_fields(lines[below]) is not None or len(lines[below]) > 80:
         return None
-    return below
+    value, key = lines[below], patterns.info_label_key(lines[index])
+    if key == "date":
+        return below if patterns.parse_date(value) or furniture.iso_date(value) else None
+    if key == "doc_number":
+        return below if patterns.DOC_NUMBER_RE.search(value) or patterns.DECREE_NUMBER_RE.search(value) \
+            or "号" in value else None
+    if key == "issuer":
+        return below if patterns.is_org_line(value) else None
+    if key == "title":
+        return below
+    if len(value.split()) >= 3 or "\\" in value:
+        return below  # a list of subject words or categories: 农业　粮食　应急预案△　函
+    starts_document = (patterns.DECREE_HEADER_RE.match(value) or patterns.RED_HEADER_RE.match(value)
+                       or patterns.is_org_line(value) or shapes.looks_like_document_title(value))
+    return None if starts_document else below
 
 
 @dataclass

@@ -229,6 +229,13 @@ _INFO_FIELD_RE = re.compile(
 )
 
 
+def info_label_key(line: str) -> str | None:
+    """The field a label of the information table gives (issuer, date, title, doc_number), or
+    None for the fields this program does not use."""
+    m = _INFO_FIELD_RE.match(line)
+    return _INFO_KEYS["".join(m.group(1).split())] if m else None
+
+
 def info_table_fields(line: str) -> dict[str, str] | None:
     """The fields of a line of the information table that government sites print above a
     document (索引号, 发文机关, 成文日期, 标题, 发文字号 …), or None when it is not one. A line

@@ -72,7 +72,7 @@ _QUOTE_SPACE_RE = re.compile(r"\s+(?=[“”\"《》（）])|(?<=[“”\"《》
 
 _LETTER_SPACED_RE = re.compile(r"^[\u3400-\u9fff“”《》（）、]([\s\u3000]+[\u3400-\u9fff“”《》（）、])+$")
 """关 于 印 发 … 的 通 知: a title typeset with a space after every character."""
-_SPACED_RUN_RE = re.compile(r"(?<![\u3400-\u9fff])(?:[\u3400-\u9fff][ \u3000]){3,}[\u3400-\u9fff](?![\u3400-\u9fff])")
+_SPACED_RUN_RE = re.compile(r"(?:[\u3400-\u9fff][ \u3000]){3,}[\u3400-\u9fff](?![\u3400-\u9fff])")
 """国 家 粮 食 应 急 预 案 的 函 within a title whose other line is set normally."""
 
 

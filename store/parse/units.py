@@ -40,7 +40,7 @@ def split_units(paras: list[Para], dropped: list[Decision]) -> list[Unit]:
     paras = _without_repeated_title(paras, dropped)
     attachment_starts = _attachment_starts(paras)
     first_end = attachment_starts[0][0] if attachment_starts else len(paras)
-    units = _split_notice(paras[:first_end])
+    units = _split_notice(paras[:first_end], dropped)
     for n, (start, label, inline_title) in enumerate(attachment_starts):
         end = attachment_starts[n + 1][0] if n + 1 < len(attachment_starts) else len(paras)
         body = paras[start + 1:end]
@@ -115,7 +115,7 @@ def _mark_attachment_list(paras: list[Para], index: int) -> None:
             break
 
 
-def _split_notice(paras: list[Para]) -> list[Unit]:
+def _split_notice(paras: list[Para], dropped: list[Decision]) -> list[Unit]:
     """Split the part before the attachments into a covering notice (or news wrapper) and the
     document it covers, found by the title the notice quotes: 现将《X》印发给你们."""
     for ref_index, para in enumerate(paras[:40]):
@@ -136,7 +136,7 @@ def _split_notice(paras: list[Para]) -> list[Unit]:
                 title_text = paras[start].text[len(glued_prefix):]
             main = Unit("main", paras[start + span:], title=title_text.strip(), line=paras[start].line)
             notice_line = notice[0].line if notice else 0
-            notice_title = _take_notice_title(notice)
+            notice_title = _take_notice_title(notice, dropped)
             return [Unit("notice", notice, title=notice_title, line=notice_line), main]
     paras = list(paras)
     first_line = paras[0].line if paras else 0
@@ -255,28 +255,50 @@ def _starts_body(paras: list[Para]) -> bool:
     return False
 
 
-def _take_notice_title(paras: list[Para]) -> str:
-    """The notice's own title (关于印发…的通知, often broken over lines) or a news headline,
-    removed from `paras`; header lines such as 文号 before it stay for patterns."""
+NOTICE_TITLE_WINDOW = 4
+"""How many paragraphs into a notice its 关于… title may start (after a page heading, the
+names of its issuers)."""
+
+
+def _take_notice_title(paras: list[Para], dropped: list[Decision]) -> str:
+    """The notice's own title (关于印发…的通知, often broken over lines, its issuers sometimes on
+    a line of their own above it) or a news headline, removed from `paras`; header lines such
+    as 文号 before it stay for the metadata stage, a page heading before it is dropped."""
     index = 0
-    while index < len(paras) and index < 6 and is_metadata_line(paras[index].text):
+    while index < len(paras) and index < 6 and is_metadata_line(paras[index].text) \
+            and not is_notice_title_start(paras[index].text):
         index += 1
     if index >= len(paras):
         return ""
-    first = paras[index].text
-    if not _is_title_like(first) or patterns.is_recipients_line(first):
+    headings: list[Para] = []
+    about = next((i for i in range(index, min(len(paras), index + NOTICE_TITLE_WINDOW))
+                  if is_notice_title_start(paras[i].text) and _is_title_like(paras[i].text)), None)
+    if about is not None:
+        start = about - 1 if about > index and patterns.is_org_line(paras[about - 1].text) else about
+        headings = [para for para in paras[index:start] if _is_title_like(para.text)]
+        index = start
+    elif not _is_title_like(paras[index].text) or patterns.is_recipients_line(paras[index].text):
         return ""
-    title = first
+    title, used = _joined_title(paras, index)
+    for para in paras[:index]:
+        if para not in headings:
+            para.role = "header"  # kept in place for the metadata stage
+    for para in headings:
+        dropped.append(Decision(para.line, para.text, "page title", "a heading above the notice's title"))
+    paras[:used] = [para for para in paras[:index] if para not in headings]
+    return title
+
+
+def _joined_title(paras: list[Para], index: int) -> tuple[str, int]:
+    """A notice title from paras[index], joined over the short lines that complete it (an
+    issuers' line, 关于印发…, …的通知); returns it and the index after its last line."""
+    title = paras[index].text
     used = index + 1
-    if is_notice_title_start(first):
+    if is_notice_title_start(title) or patterns.is_org_line(title):
         while used < len(paras) and used - index < 4 and not title.endswith(DOC_TYPE_SUFFIXES):
             nxt = paras[used].text
-            if not _is_title_like(nxt) or len(nxt) > 40:
+            if not (_is_title_like(nxt) or patterns.is_org_line(title) and is_notice_title_start(nxt)) or len(nxt) > 40:
                 break
             title += nxt
             used += 1
-    # The title line is removed from the unit; header lines before it are kept in place.
-    for para in paras[:index]:
-        para.role = "header"
-    del paras[index:used]
-    return title
+    return title, used
