@@ -143,9 +143,9 @@ def _next_is_date(paras: list[Para], index: int) -> bool:
 
 
 def _is_signature_position(paras: list[Para], index: int) -> bool:
-    """A date line after an issuer line, or closing the unit."""
+    """A date line after an issuer line or the signature of an office holder, or closing the unit."""
     prev = paras[index - 1].text if index else ""
-    return patterns.is_org_line(prev) or index >= len(paras) - 3
+    return patterns.is_org_line(prev) or bool(patterns.SIGNATORY_RE.match(prev)) or index >= len(paras) - 3
 
 
 def apply_info(documents: list[ParsedDocument], info: dict[str, str]) -> None:

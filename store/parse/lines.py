@@ -196,7 +196,8 @@ def _table_of_contents(lines: list[str], taken: dict[int, str]) -> dict[int, str
     for start, line in enumerate(lines):
         if not line or not noise.TOC_HEADER_RE.match(line) or start in found:
             continue
-        entries = [i for i in range(start + 1, min(len(lines), start + TOC_SPAN)) if lines[i] and i not in taken]
+        entries = [i for i in range(start + 1, min(len(lines), start + TOC_SPAN))
+                   if lines[i] and i not in taken and noise.noise_reason(lines[i]) not in ("separator", "page number")]
         if not entries:
             continue
         first = toc_key(lines[entries[0]])

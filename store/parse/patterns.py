@@ -26,7 +26,7 @@ DOC_NUMBER_RE = re.compile(
 """忻政发〔2021〕21号, 国办发[2019]3号, 吉政发﹝2016﹞12号 …"""
 
 ORG_SUFFIXES = (
-    "人民政府", "人民政府办公厅", "人民政府办公室", "办公厅", "办公室", "委员会", "常委会", "中央", "司", "处",
+    "人民政府", "人民政府办公厅", "人民政府办公室", "办公厅", "办公室", "委员会", "常委会", "中央", "司", "处", "监会",
     "管委会", "管理委员会", "领导小组", "政府", "厅", "局", "委", "部", "院", "署", "总局",
     "中心", "协会", "银行", "支行", "分行", "人民法院", "人民检察院", "联合会", "小组",
     "人民政府辦公廳", "辦公廳", "辦公室", "委員會", "管委會", "領導小組", "總局", "聯合會",
@@ -113,9 +113,10 @@ DECREE_HEADER_RE = re.compile(r"^([\u4e00-\u9fff]{2,30}?)\s*令$")
 DECREE_SEQUENCE_RE = re.compile(r"^[（(〔\[]?\s*第\s*([0-9０-９]{1,5}|[一二三四五六七八九十百零〇]{1,8})\s*号\s*[)）〕\]]?$")
 """The decree's number on the line under its head: 第85号."""
 DECREE_NUMBER_RE = re.compile(
-    r"([\u4e00-\u9fff]{1,20}?令)\s*[\[［〔（(【]?\s*(第\s*[0-9０-９]{1,5}\s*号)"
+    r"([\u4e00-\u9fff]{1,30}?(?:令|公告))\s*[\[［〔（(【]?\s*(第\s*[0-9０-９]{1,5}\s*号)"
 )
-"""A decree number in a sentence or note: 国务院令[第296号], 粤府令第197号, 省政府令第223号."""
+"""A decree or announcement number in a sentence or note: 国务院令[第296号], 粤府令第197号,
+省人民代表大会常务委员会公告第14号."""
 SIGNATORY_RE = re.compile(
     r"^[\u4e00-\u9fff]{0,12}(?:长|主任|书记|总理|主席|委员)[\s\u3000]+[\u4e00-\u9fff·]{2,4}$"
 )
@@ -154,7 +155,7 @@ def adopting_body(text: str) -> str | None:
         return _without_lead_in(m.group(1)) + m.group(2)
     number = decree_number(text)
     if number:
-        name = number[: number.index("令")]
+        name = re.sub(r"(?:令|公告)第.*$", "", number)
         if name.endswith(ORG_SUFFIXES) and len(name) >= 2:
             return name
     return None

@@ -222,6 +222,9 @@ def _take_title(paras: list[Para], allow_header: bool = False) -> tuple[str, int
         return "", 0
     if not allow_header:
         return title, end
+    if title.startswith(("关于", "關於")) and index and patterns.is_org_line(paras[index - 1].text):
+        index -= 1  # the issuers on the line above 关于…: part of the title
+        title = paras[index].text + title
     for para in paras[:index]:
         para.role = "header"
     del paras[index:end]
