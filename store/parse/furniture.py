@@ -35,9 +35,10 @@ _NAVIGATION_BOXES = ("目录", "目次", "目錄", "tabs", "toc", "原文链接"
 _SITE_SUFFIXES = (
     "人民政府", "人民政府网", "政府网", "政府網", "门户网站", "門戶網站", "网站", "網站", "政务公开", "政務公開",
     "政务网", "政務網", "信息公开", "信息公開", "政府门户", "中国政府网", "政府信息公开", "官网", "官網", "网",
-    "網", "公众网", "政务服务网", "人大网", "人大網", "法规库", "数据库",
+    "網", "公众网", "政务服务网", "人大网", "人大網", "法规库", "数据库", "資料庫", "资料库", "法規資料庫",
 )
-_TITLE_SEPARATORS = re.compile(r"\s*(?:\||｜|_|＿|\s-\s|\s－\s|－－|——|\s—\s)\s*")
+_TITLE_SEPARATORS = re.compile(r"\s*(?:\||｜|_|＿|\s-\s|\s－\s|－－|——|\s—\s|(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff]))\s*")
+_WORDS_SEPARATOR = re.compile(r"[ \t\u3000]+")
 
 FOOTER_MARKERS = re.compile(
     r"^(?:上一篇|下一篇|上一条|下一条|【?返回顶部】?|【?关闭本页】?|【?关闭窗口】?|【?打印本页】?|扫一扫|掃一掃|"
@@ -55,9 +56,9 @@ _EMPTY_LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:：]$")
 """附件：, 关联稿件：: a field label with nothing after it (the page's empty slots)."""
 
 BREADCRUMB_RE = re.compile(r"^(?:您?当前(?:的)?位置|當前位置|您的位置|所在位置)\s*[:：]?|^首[页頁]\s*[>＞»›]")
-WEB_META_RE = re.compile(
-    r"^(?:发布日期|發佈日期|发布时间|發佈時間|发文日期|日期|时间|来源|來源|信息来源|作者|访问量|浏览次数|点击数|阅读次数)\s*[:：]"
-)
+_WEB_META_LABELS = r"发布日期|發佈日期|发布时间|發佈時間|发文日期|修正日期|日期|时间|来源|來源|信息来源|作者|访问量|浏览次数|点击数|阅读次数"
+WEB_META_RE = re.compile(rf"^(?:{_WEB_META_LABELS})\s*[:：]")
+WEB_META_FIELD_RE = re.compile(rf"({_WEB_META_LABELS})\s*[:：]")
 
 
 def export_header(lines: list[str], info: dict[str, str]) -> dict[int, str]:
@@ -88,6 +89,28 @@ def export_header(lines: list[str], info: dict[str, str]) -> dict[int, str]:
 def iso_date(value: str) -> str | None:
     m = re.match(r"(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})", value)
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
+
+
+_ASCII_FIELD_RE = re.compile(r"^[A-Za-z][A-Za-z ()\-]{1,30}:\s*\S")
+_CODE_RE = re.compile(r"[{};=]|\bfunction\b|\bvar\b|\bconst\b|=>|\bwindow\.|\bdocument\.")
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+
+
+def crawl_residue(lines: list[str], info: dict[str, str]) -> dict[int, str]:
+    """What a crawler or a tag stripper leaves: `Source: URL` / `Fetched: …` fields above the
+    text, and the CSS and script lines of the page (no Chinese, code punctuation)."""
+    taken: dict[int, str] = {}
+    for index, line in enumerate(lines):
+        if not line or _CJK_RE.search(line):
+            continue
+        if index < 12 and _ASCII_FIELD_RE.match(line):
+            url = re.search(r"https?://\S+", line)
+            if url and line.lower().startswith(("source", "url")):
+                info.setdefault("url", url.group(0))
+            taken[index] = "page information"
+        elif _CODE_RE.search(line):
+            taken[index] = "script"
+    return taken
 
 
 def front_matter(lines: list[str], info: dict[str, str]) -> dict[int, str]:
@@ -141,13 +164,19 @@ def page_title(lines: list[str], info: dict[str, str]) -> dict[int, str]:
             continue
         parts = [p for p in _TITLE_SEPARATORS.split(line) if p]
         if len(parts) < 2:
+            words = [p for p in _WORDS_SEPARATOR.split(line) if p]
+            parts = words if len(words) >= 3 else parts  # 江西省人民政府 政策文件 <title>
+        if len(parts) < 2:
             return {}
         site = [p for p in parts if p.endswith(_SITE_SUFFIXES) and len(p) <= 20]
         rest = [p for p in parts if p not in site]
         if not site or not rest:
             return {}
-        info.setdefault("page_title", max(rest, key=len))
-        return {index: "page title"}
+        title = max(rest, key=len)
+        info.setdefault("page_title", title)
+        # The page's title line may come again below (a tab's caption, a print header).
+        return {i: "page title" for i in range(index, min(len(lines), index + 30))
+                if i == index or lines[i] == line}
     return {}
 
 
@@ -163,7 +192,9 @@ def page_header(lines: list[str], taken: dict[int, str]) -> dict[int, str]:
     found = {i: "navigation" for i, line in enumerate(lines[:crumb + 1]) if line and i not in taken}
     # The trail may go on over the next lines (网站首页>数据开放>…).
     index = crumb + 1
-    while index < len(lines) and (not lines[index] or _is_trail(lines[index])):
+    while index < len(lines) and (not lines[index] or _is_trail(lines[index])
+                                  or index == crumb + 1 and len(lines[index]) <= 8 and BREADCRUMB_RE.match(lines[crumb])
+                                  and lines[crumb].rstrip().endswith(("：", ":"))):
         if lines[index]:
             found[index] = "navigation"
         index += 1
@@ -171,6 +202,7 @@ def page_header(lines: list[str], taken: dict[int, str]) -> dict[int, str]:
 
 
 def _is_trail(line: str) -> bool:
+    """A piece of a breadcrumb trail: 网站首页>数据开放>…, or > 政策文件 on a line of its own."""
     return len(line) <= 80 and any(sep in line for sep in (">", "＞", "»", "›")) and "。" not in line
 
 

@@ -163,8 +163,8 @@ class HeadingTree:
     @staticmethod
     def _plausible(cand: numbering.Candidate) -> bool:
         rest = cand.rest
-        if cand.style == "arabic_space":  # only a short heading on its own line
-            return 0 < len(rest) <= 30 and not any(p in rest for p in "。，；,;")
+        if cand.style == "arabic_space":  # only a short heading on its own line, not a table row
+            return 0 < len(rest) <= 30 and not any(p in rest for p in "。，；,;%％") and len(rest.split()) <= 2
         # "1. 5亿元" or "一、二" fragments are not headings.
         return not rest or rest[0] not in "，,。、；;）)％%"
 
@@ -253,8 +253,8 @@ class HeadingTree:
         """Whether the number continues a list that stopped at `previous`: the next number, or
         (an item deleted or mistyped in the source) one or two numbers further when the list
         goes on from there later in the text and the skipped numbers never show up."""
-        if cand.number == previous + 1:
-            return True
+        if cand.number == previous + 1 or cand.numbers and cand.style in numbering.RANKS and cand.number == previous:
+            return True  # the next number, or an article inserted after it (第41-1條)
         if not previous + 1 < cand.number <= previous + 3:
             return False
         later = self._numbered.get((cand.style, cand.number + 1), [])

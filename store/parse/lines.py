@@ -22,7 +22,8 @@ def _value_below(lines: list[str], index: int) -> int | None:
     below = next((i for i in range(index + 1, min(len(lines), index + 3)) if lines[i]), None)
     if below is None or patterns.info_table_fields(lines[below]) is not None or len(lines[below]) > 80:
         return None
-    value, key = lines[below], patterns.info_label_key(lines[index])
+    value = lines[below]
+    key = "date" if "日期" in lines[index] else patterns.info_label_key(lines[index])
     if key == "date":
         return below if patterns.parse_date(value) or furniture.iso_date(value) else None
     if key == "doc_number":
@@ -56,8 +57,8 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
     """Every block that is not noise, cleaned. What the furniture around the document states
     (an export header, front matter, a site's information table) goes into `info`."""
     cleaned = [noise.clean_line(block.text) if block.rows is None else block.text for block in blocks]
+    _without_markdown_heading_marks(cleaned)
     taken = _furniture(cleaned, info)
-    _without_markdown_heading_marks(cleaned, taken)
     standalone = {i: _page_value(line) for i, line in enumerate(cleaned)
                   if line and i not in taken and noise.noise_reason(line) == "page number"}
     pieces = _without_glued_page_numbers(cleaned, blocks, standalone, dropped)
@@ -95,7 +96,10 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
                 taken[value_at] = "information table"
             continue
         if len(line) <= 60 and furniture.WEB_META_RE.match(line):
-            _web_meta(line, info)
+            below = _value_below(cleaned, index) if line.endswith(("：", ":")) else None
+            _web_meta(line + (cleaned[below] if below is not None else ""), info)
+            if below is not None:
+                taken[below] = "page information"
             dropped.append(Decision(number, line, "page information"))
             continue
         reason = noise.noise_reason(line)
@@ -112,6 +116,7 @@ def _furniture(lines: list[str], info: dict[str, str]) -> dict[int, str]:
     """Line index → reason, for the lines that wrap the document rather than belong to it."""
     taken: dict[int, str] = {}
     taken.update(furniture.front_matter(lines, info))
+    taken.update(furniture.crawl_residue(lines, info))
     taken.update(furniture.export_header(lines, info))
     taken.update(furniture.site_markup(lines))
     taken.update(furniture.page_title(lines, info))
@@ -123,12 +128,13 @@ def _furniture(lines: list[str], info: dict[str, str]) -> dict[int, str]:
 MARKDOWN_MIN_HEADINGS = 3
 
 
-def _without_markdown_heading_marks(lines: list[str], taken: dict[int, str]) -> None:
+def _without_markdown_heading_marks(lines: list[str]) -> None:
     """In a Markdown file (front matter, several `#` heading lines, or a `# title` opening the
     file) the `#` marks go; in any other text a line starting with # is text as written."""
     marked = [i for i, line in enumerate(lines) if line[:1] == "#" and noise.MARKDOWN_HEADING_RE.match(line)]
-    first = next((i for i, line in enumerate(lines) if line and i not in taken), None)
-    if len(marked) >= MARKDOWN_MIN_HEADINGS or marked and ("front matter" in taken.values() or marked[0] == first):
+    first = next((i for i, line in enumerate(lines) if line), None)
+    front_matter = first is not None and lines[first] == "---"
+    if len(marked) >= MARKDOWN_MIN_HEADINGS or marked and (front_matter or marked[0] == first):
         for i in marked:
             lines[i] = noise.MARKDOWN_HEADING_RE.sub("", lines[i])
 
@@ -169,18 +175,20 @@ def _without_glued_page_numbers(lines: list[str], blocks: list[Block], standalon
 
 
 def _web_meta(line: str, info: dict[str, str]) -> None:
-    """发布日期：2017-05-15 10:49:00, 来源：某某局 on a saved page: the publication date and the
-    source, fallbacks for a document that states neither."""
-    label, _, value = re.split(r"([:：])", line, maxsplit=1)
-    value = value.strip()
-    if not value:
-        return
-    if "日期" in label or "时间" in label:
-        date = patterns.parse_date(value) or furniture.iso_date(value)
-        if date:
-            info.setdefault("published", date)
-    elif "来源" in label or "來源" in label or label == "作者":
-        info.setdefault("source", value)
+    """发布日期：2017-05-15 10:49:00, 来源：某某局 on a saved page (several may share a line): the
+    publication date and the source, fallbacks for a document that states neither."""
+    fields = list(furniture.WEB_META_FIELD_RE.finditer(line))
+    for n, m in enumerate(fields):
+        end = fields[n + 1].start() if n + 1 < len(fields) else len(line)
+        label, value = m.group(1), re.sub(r"[【\[].*$", "", line[m.end():end]).strip()
+        if not value:
+            continue
+        if "日期" in label or "时间" in label:
+            date = patterns.parse_date(value) or furniture.iso_date(value)
+            if date:
+                info.setdefault("published", date)
+        elif "来源" in label or "來源" in label or label == "作者":
+            info.setdefault("source", value)
 
 
 TOC_SPAN = 600

@@ -68,9 +68,13 @@ _SPACE = r"[ \t\u3000\xa0]*"
 _UNITS = "万亿千百元角分倍个户人家名次项件台辆套吨米亩斤克度时天年岁所座条只股"
 """Units of measure right after a number: 2.1万亿元 and 2.5万平方米 are amounts, not 2.1/2.5."""
 
+_RANK_WORDS = "分编|分編|编|編|篇|部分|章|节|節|条|條|款"
+_TRADITIONAL_RANKS = {"分編": "分编", "編": "编", "節": "节", "條": "条"}
+"""第一編, 第三節, 第 41-1 條 in traditional texts: the same ranks."""
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 第一编 / 第一分编 / 第1章 / 第一部分 … ; 条 is the article of regulations.
-    ("rank", re.compile(rf"^(第{_SPACE}(?:{_CN}+|{_D}+){_SPACE}(分编|编|篇|部分|章|节|条|款))(?=[ \t\u3000\xa0:：、]|$|[^\x00-\x7f])")),
+    ("rank", re.compile(rf"^(第{_SPACE}(?:{_CN}+|{_D}+){_SPACE}(?:-{_SPACE}{_D}+{_SPACE})?({_RANK_WORDS}))(?=[ \t\u3000\xa0:：、]|$|[^\x00-\x7f])")),
     # 一、 一. 一．
     ("cn", re.compile(rf"^({_CN}{{1,4}}){_SPACE}[、.．]")),
     # （一） (一)
@@ -91,7 +95,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("paren_digit", re.compile(rf"^([{_PAREN_DIGITS}])")),
 ]
 
-_RANK_RE = re.compile(rf"第{_SPACE}({_CN}+|{_D}+){_SPACE}(分编|编|篇|部分|章|节|条|款)")
+_RANK_RE = re.compile(rf"第{_SPACE}({_CN}+|{_D}+){_SPACE}(?:-{_SPACE}({_D}+){_SPACE})?({_RANK_WORDS})")
 
 RANKS = {"rank:编": 0, "rank:篇": 0, "rank:部分": 0, "rank:分编": 1, "rank:章": 2, "rank:节": 3, "rank:条": 4,
          "rank:款": 5}
@@ -156,7 +160,10 @@ def match(text: str) -> Candidate | None:
             label = _SPACES_RE.sub("", m.group(1))
             # 第一章：总则 loses its colon; 第四条 …下列条件： keeps the one that ends its text.
             rest = text[m.end():].lstrip(" \t\u3000\xa0:：").rstrip(" \t\u3000\xa0")
-            return Candidate(f"rank:{cm.group(2)}", number, label, rest)
+            word = _TRADITIONAL_RANKS.get(cm.group(3), cm.group(3))
+            # 第41-1條, inserted after 第41條 by an amendment: numbered 41 again, with its sub-number.
+            numbers = (number, int(cm.group(2).translate(_FULLWIDTH_DIGITS))) if cm.group(2) else ()
+            return Candidate(f"rank:{word}", number, label, rest, numbers)
         token = m.group(1)
         if style == "decimal":
             parts = tuple(int(p.translate(_FULLWIDTH_DIGITS)) for p in re.split(r"[.．]", token))

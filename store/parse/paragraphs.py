@@ -70,6 +70,11 @@ def _hard_wrap_width(texts: list[str]) -> int | None:
     return None
 
 
+_AMBIGUOUS_AFTER_WRAP = ("arabic_space", "arabic_half_paren")
+"""Numbering styles that a hard-wrapped line can begin with in the middle of a sentence
+(…增长 / 2 个百分点); every other style at the start of a line starts a paragraph."""
+
+
 def _continues(prev: Para, text: str, indented: bool, wrap_width: int | None,
                indented_style: bool, after_blank: bool) -> bool:
     last = prev.text[-1]
@@ -84,7 +89,7 @@ def _continues(prev: Para, text: str, indented: bool, wrap_width: int | None,
         if cell_width(prev.last_line) < 0.85 * wrap_width or prev.text.endswith(DOC_TYPE_SUFFIXES):
             return False
         candidate = numbering.match(text)
-        if candidate and candidate.style in ("rank:编", "rank:分编", "rank:章", "rank:节", "rank:条", "cn", "cn_paren"):
+        if candidate and candidate.style not in _AMBIGUOUS_AFTER_WRAP:
             return False
     elif not (indented_style and not indented and not after_blank and prev.indented and len(prev.text) >= 20):
         # Web copies: one line per paragraph, indented; only a line that is not indented and

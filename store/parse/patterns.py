@@ -45,8 +45,17 @@ PRINTED_RE = re.compile(rf"^.{{0,40}}?(?:{_ARABIC_DATE}|{_CHINESE_DATE})\s*印\s
 """版记: 忻州市人民政府办公室 2021年10月22日印发."""
 
 
+_ROC_DATE_RE = re.compile(r"民[國国]\s*([0-9０-９]{2,3})\s*年\s*([0-9０-９]{1,2})\s*月\s*([0-9０-９]{1,2})\s*日")
+"""民國 111 年 01 月 12 日: the Republic of China calendar (year 1 = 1912) of Taiwan's texts."""
+
+
 def parse_date(text: str) -> str | None:
-    """The first full date in text as ISO yyyy-mm-dd: 2016年11月8日 and 二〇〇四年六月二十六日."""
+    """The first full date in text as ISO yyyy-mm-dd: 2016年11月8日, 二〇〇四年六月二十六日 and
+    民國111年1月12日."""
+    roc = _ROC_DATE_RE.search(text) if "民" in text else None
+    if roc:
+        y, mo, d = (int(g.translate(_FULLWIDTH)) for g in roc.groups())
+        return f"{y + 1911:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
     m = DATE_RE.search(text)
     if not m:
         return None
@@ -159,6 +168,14 @@ def adopting_body(text: str) -> str | None:
         if name.endswith(ORG_SUFFIXES) and len(name) >= 2:
             return name
     return None
+
+
+_RELATIVE_NAME_RE = re.compile(r"^(?:省|市|县|縣|区|區|州|盟|旗|自治区)(?:政府|委|人大|人民政府|政协)")
+
+
+def is_relative_name(name: str) -> bool:
+    """省政府办公厅, 市财政局: a body named relative to its place, as a site's table often does."""
+    return bool(_RELATIVE_NAME_RE.match(name))
 
 
 def title_issuer(title: str) -> str | None:
