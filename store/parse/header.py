@@ -23,6 +23,10 @@ def extract_metadata(doc: ParsedDocument, paras: list[Para], dropped: list[Decis
             body.append(para)
             index += 1
             continue
+        if para.role == "fragment":  # the end of another text, glued above this one's title
+            body.append(para)
+            index += 1
+            continue
         if para.role == "attachment_list":
             body.append(para)
             seen_body = True
@@ -82,7 +86,8 @@ def extract_metadata(doc: ParsedDocument, paras: list[Para], dropped: list[Decis
         elif patterns.is_org_line(text) and (
             para.role == "header" or not seen_body and index + 1 < len(paras) and _is_header_follower(paras[index + 1].text)
             or _next_is_date(paras, index)
-        ):
+            or not seen_body and index + 1 < len(paras) and patterns.MONTH_LINE_RE.match(paras[index + 1].text)
+        ):  # (a cover page names its issuer above the month of publication)
             # Joint issuers (联合发文) sign one under the other above the date.
             names = [text]
             while _next_is_date(paras, index) and not patterns.DATE_LINE_RE.match(paras[index + 1].text):
@@ -183,12 +188,13 @@ def _dates_stated(doc: ParsedDocument) -> set[str]:
 
 def name_untitled(documents: list[ParsedDocument], first_lines: list[str]) -> None:
     """A document with no title is named by the words it begins with, and its issuer read
-    off a notice title where the text names no other."""
+    off a notice title where the text names no other (or only one relative to its place:
+    省政府办公厅 in a site's table, 江西省人民政府办公厅 in the title)."""
     for doc, first_line in zip(documents, first_lines):
         if not doc.title and first_line:
             doc.title, doc.untitled = _opening_words(first_line), True
-        if doc.issuer is None and doc.title:
-            doc.issuer = patterns.title_issuer(doc.title)
+        if (doc.issuer is None or patterns.is_relative_name(doc.issuer)) and doc.title:
+            doc.issuer = patterns.title_issuer(doc.title) or doc.issuer
 
 
 UNTITLED_NAME_LENGTH = 30

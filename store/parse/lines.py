@@ -58,14 +58,17 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
     (an export header, front matter, a site's information table) goes into `info`."""
     cleaned = [noise.clean_line(block.text) if block.rows is None else block.text for block in blocks]
     _without_markdown_heading_marks(cleaned)
-    taken = _furniture(cleaned, info)
     standalone = {i: _page_value(line) for i, line in enumerate(cleaned)
-                  if line and i not in taken and noise.noise_reason(line) == "page number"}
+                  if line and noise.noise_reason(line) == "page number"}
+    # Pieces of lines that a PDF's text layer ran together: (block index, text, starts a piece).
     pieces = _without_glued_page_numbers(cleaned, blocks, standalone, dropped)
-    toc = _table_of_contents(cleaned, taken)
+    texts = [text for _owner, text, _cut in pieces]
+    taken = _furniture(texts, info)
+    toc = _table_of_contents(texts, taken)
     out: list[Line] = []
     in_link_list = False
-    for index, (block, line) in enumerate(zip(blocks, cleaned)):
+    for index, (owner, line, cut) in enumerate(pieces):
+        block = blocks[owner]
         number = block.line
         if block.rows is not None:
             out.append(Line(number, line, page=block.page, rows=block.rows, style=block.style))
@@ -89,15 +92,15 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
             for key, value in fields.items():
                 info.setdefault(key, value)
             dropped.append(Decision(number, line, "information table"))
-            value_at = _value_below(cleaned, index) if line.endswith(("：", ":")) else None
+            value_at = _value_below(texts, index) if line.endswith(("：", ":")) else None
             if value_at is not None:  # 发文字号： with its value on the line below
-                for key, value in patterns.info_table_fields(line + cleaned[value_at]).items():
+                for key, value in patterns.info_table_fields(line + texts[value_at]).items():
                     info.setdefault(key, value)
                 taken[value_at] = "information table"
             continue
         if len(line) <= 60 and furniture.WEB_META_RE.match(line):
-            below = _value_below(cleaned, index) if line.endswith(("：", ":")) else None
-            _web_meta(line + (cleaned[below] if below is not None else ""), info)
+            below = _value_below(texts, index) if line.endswith(("：", ":")) else None
+            _web_meta(line + (texts[below] if below is not None else ""), info)
             if below is not None:
                 taken[below] = "page information"
             dropped.append(Decision(number, line, "page information"))
@@ -106,9 +109,7 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
         if reason:
             dropped.append(Decision(number, line, reason))
             continue
-        indented = noise.is_indented(block.text)
-        for n, piece in enumerate(pieces.get(index, [line])):
-            out.append(Line(number, piece, indented or n > 0, block.page, style=block.style))
+        out.append(Line(number, line, noise.is_indented(block.text) or cut, block.page, style=block.style))
     return out
 
 
@@ -123,6 +124,27 @@ def _furniture(lines: list[str], info: dict[str, str]) -> dict[int, str]:
     taken.update(furniture.page_header(lines, taken))
     taken.update(furniture.page_footer(lines, taken))
     return taken
+
+
+_GLUED_PART_HEADING_RE = re.compile(
+    r"^(.*?[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月(?:\s*[0-9０-９]{1,2}\s*日)?)[\s\u3000]+"
+    r"((?:前|序|引|导)[\s\u3000]*言|目[\s\u3000]*[录錄])$"
+)
+
+_GLUED_CONTENTS_RE = re.compile(r"^(.{4,}?)[\s\u3000]*(目[\s\u3000]*[录錄])$")
+
+
+def _glued_part_heading(line: str, following: list[str]) -> tuple[str, str] | None:
+    """A heading a PDF's text layer ran into the end of the line before it: 2021 年 9 月 前    言
+    (a cover's date, then the preface's heading), …会议批准目 录 (the contents follow)."""
+    m = _GLUED_PART_HEADING_RE.match(line)
+    if m:
+        return m.group(1), m.group(2)
+    m = _GLUED_CONTENTS_RE.match(line)
+    if m and not noise.TOC_HEADER_RE.match(line):
+        if sum(1 for entry in following if entry and noise.noise_reason(entry) == "table of contents") >= 2:
+            return m.group(1), m.group(2)
+    return None
 
 
 MARKDOWN_MIN_HEADINGS = 3
@@ -148,29 +170,31 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def _without_glued_page_numbers(lines: list[str], blocks: list[Block], standalone: dict[int, int],
-                                dropped: list[Decision]) -> dict[int, list[str]]:
-    """Remove page numbers glued to text (PDF text layers), in place; a line on which a
-    heading followed its page number is cut there. Returns the pieces of cut lines."""
-    pieces: dict[int, list[str]] = {}
+                                dropped: list[Decision]) -> list[tuple[int, str, bool]]:
+    """The lines as pieces (block index, text, whether the piece was cut from the line before):
+    page numbers glued to text (PDF text layers) removed, a line cut where a heading followed
+    its page number, and a heading run into the end of the line before it set apart."""
     found = pagenumbers.find(lines, standalone)
     by_line: dict[int, list[pagenumbers.Glued]] = {}
     for glued in found:
         by_line.setdefault(glued.index, []).append(glued)
-    for index, glued_here in by_line.items():
-        line = lines[index]
-        parts, cut = [""], 0
-        for glued in sorted(glued_here, key=lambda g: g.start):
-            dropped.append(Decision(blocks[index].line, line[glued.start:glued.end], "page number",
-                                    "glued to the text; part of the file's page sequence"))
-            parts[-1] += line[cut:glued.start]
-            if glued.splits:
-                parts.append("")
-            cut = glued.end
-        parts[-1] += line[cut:]
-        parts = [part.strip() for part in parts if part.strip()]
-        lines[index] = "".join(parts)
-        if len(parts) > 1:
-            pieces[index] = parts
+    pieces: list[tuple[int, str, bool]] = []
+    for index, line in enumerate(lines):
+        parts = [line]
+        if index in by_line:
+            parts, cut = [""], 0
+            for glued in sorted(by_line[index], key=lambda g: g.start):
+                dropped.append(Decision(blocks[index].line, line[glued.start:glued.end], "page number",
+                                        "glued to the text; part of the file's page sequence"))
+                parts[-1] += line[cut:glued.start]
+                if glued.splits:
+                    parts.append("")
+                cut = glued.end
+            parts[-1] += line[cut:]
+            parts = [part.strip() for part in parts if part.strip()] or [""]
+        if parts[-1] and parts[-1][-1] in "言录錄" and (heading := _glued_part_heading(parts[-1], lines[index + 1:index + 6])):
+            parts[-1:] = list(heading)
+        pieces.extend((index, part, n > 0) for n, part in enumerate(parts))
     return pieces
 
 

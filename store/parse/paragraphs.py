@@ -17,7 +17,7 @@ class Para:
     line: int
     text: str
     indented: bool = False
-    role: str = "body"  # body | header | attachment_list
+    role: str = "body"  # body | header | attachment_list | fragment (of another text, above the title)
     last_line: str = ""  # the last source line joined, to tell whether it was full
     page: int | None = None  # the page it starts on (PDF), and the page it ends on
     last_page: int | None = None

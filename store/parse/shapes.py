@@ -41,7 +41,9 @@ def is_metadata_line(text: str) -> bool:
     )
 
 
-PERIOD_NOTE_RE = re.compile(r"^[（(][^（）()]{0,16}(?:年|试行|暂行|修订|征求意见稿)[^（）()]{0,4}[)）]$")
+PERIOD_NOTE_RE = re.compile(
+    r"^[（(][^（）()]{0,16}(?:年|试行|暂行|修订|征求意见稿|草案|送审稿|讨论稿|代拟稿|修订稿)[^（）()]{0,4}[)）]$"
+)
 """（2021—2025年）, （试行）: a note that ends a document title (a full date in brackets is a
 date line, not such a note)."""
 

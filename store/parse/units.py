@@ -216,6 +216,9 @@ def _take_title(paras: list[Para], allow_header: bool = False) -> tuple[str, int
                 and not ATTACHMENT_RE.match(paras[index].text):
             index += 1
     title, end = _title_lines(paras, index)
+    if not title and allow_header and index < len(paras) and _cut_glued_title(paras, index):
+        index += 1  # the end of another text glued before the title (a concatenated PDF)
+        title, end = _title_lines(paras, index)
     if not title:
         return "", 0
     if allow_header and not looks_like_document_title(title) and not _starts_body(paras[end:]):
@@ -231,6 +234,37 @@ def _take_title(paras: list[Para], allow_header: bool = False) -> tuple[str, int
     return title, 0
 
 
+def _continues_title(line: str) -> bool:
+    """…第十四个五年规划 / 和二〇三五年远景目标纲要: a title goes on after a document-type word
+    when the next short line begins with a conjunction and ends like a title."""
+    return line.startswith(("和", "及", "与", "暨", "以及")) and len(line) <= 30 and line.endswith(DOC_TYPE_SUFFIXES) \
+        and _is_title_like(line)
+
+
+def _cut_glued_title(paras: list[Para], index: int) -> bool:
+    """A title that starts after the last sentence of the text above it on the same line
+    (…起施行。 上海市国民经济和社会发展第十四个五年规划 / 和二〇三五年远景目标纲要): cut the
+    paragraph there, the title starting a paragraph of its own."""
+    para = paras[index]
+    cut = max(para.text.rfind(mark) for mark in TERMINAL) + 1
+    tail = para.text[cut:].strip()
+    if cut <= 0 or len(tail) < 6 or not _is_title_like(tail):
+        return False
+    joined = tail
+    for following in paras[index + 1:index + 3]:
+        if joined.endswith(DOC_TYPE_SUFFIXES) and not _continues_title(following.text) \
+                or not _is_title_like(following.text) or len(following.text) > 40:
+            break
+        joined += following.text
+    if not joined.endswith(DOC_TYPE_SUFFIXES):
+        return False
+    head = Para(para.line, para.text[:cut].strip(), para.indented, role="fragment",
+                last_line=para.text[:cut].strip(), page=para.page, last_page=para.page)
+    para.text = tail
+    paras.insert(index, head)
+    return True
+
+
 def _title_lines(paras: list[Para], index: int) -> tuple[str, int]:
     """A title starting at paras[index]: one line, or up to four short lines that together
     end like a document title (四川省人民政府关于加快推进 / 新型城镇化建设的实施意见; a cover
@@ -242,12 +276,24 @@ def _title_lines(paras: list[Para], index: int) -> tuple[str, int]:
         piece = paras[end].text
         if end > index and (not _is_title_like(piece) or len(piece) > 40):
             break
-        joined += piece
-        if joined.endswith(DOC_TYPE_SUFFIXES):
-            if end + 1 < len(paras) and is_period_note(paras[end + 1].text):
-                return joined + paras[end + 1].text, end + 2  # …规划 / （2021—2025年）
-            return joined, end + 1
+        joined += _without_page_number(piece) if end == index else piece
+        if joined.endswith(DOC_TYPE_SUFFIXES) and not (end + 1 < len(paras) and _continues_title(paras[end + 1].text)):
+            end += 1
+            while end < len(paras) and end - index < 6 and is_period_note(paras[end].text):
+                joined += paras[end].text  # …规划 / （2021—2035年） / （草案）
+                end += 1
+            return joined, end
     return paras[index].text, index + 1
+
+
+_LEADING_PAGE_NUMBER_RE = re.compile(r"^(?:[0-9]{1,4}[ \u3000]+|[IVXⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]{1,5}(?![类級级期型号]))(?=[\u4e00-\u9fff])")
+"""31 北京市…规划, II浙江省…规划: the page number of a PDF page or of a front-matter page
+glued to the first line of a title."""
+
+
+def _without_page_number(line: str) -> str:
+    stripped = _LEADING_PAGE_NUMBER_RE.sub("", line)
+    return stripped if stripped != line and stripped.endswith(DOC_TYPE_SUFFIXES) else line
 
 
 def _starts_body(paras: list[Para]) -> bool:
