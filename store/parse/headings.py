@@ -363,7 +363,7 @@ class HeadingTree:
         unnumbered clauses before its sub-headings when it is a section."""
         for node in nodes:
             paras = self.following.get(id(node), [])
-            if node.children:
+            if node.children or not node.label and node.title and paras:  # 前言, 结语: a part of paragraphs
                 intro = ([Node("", "", node.text, line=node.line, pages=node.pages)] if node.text else [])
                 intro += [_clause(p) for p in paras]
                 node.text = ""

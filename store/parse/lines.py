@@ -58,6 +58,7 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
     (an export header, front matter, a site's information table) goes into `info`."""
     cleaned = [noise.clean_line(block.text) if block.rows is None else block.text for block in blocks]
     _without_markdown_heading_marks(cleaned)
+    _without_converter_markup(cleaned)
     standalone = {i: _page_value(line) for i, line in enumerate(cleaned)
                   if line and noise.noise_reason(line) == "page number"}
     # Pieces of lines that a PDF's text layer ran together: (block index, text, starts a piece).
@@ -148,6 +149,18 @@ def _glued_part_heading(line: str, following: list[str]) -> tuple[str, str] | No
 
 
 MARKDOWN_MIN_HEADINGS = 3
+
+
+MARKUP_MIN_LINES = 5
+
+
+def _without_converter_markup(lines: list[str]) -> None:
+    """In a text made from HTML or Markdown by a careless converter (several lines holding
+    &emsp;, <strong> or {align=…}), the markup goes; in any other text it is text as written."""
+    marked = [i for i, line in enumerate(lines) if line and noise.has_markup(line)]
+    if len(marked) >= MARKUP_MIN_LINES:
+        for i in marked:
+            lines[i] = noise.without_markup(lines[i])
 
 
 def _without_markdown_heading_marks(lines: list[str]) -> None:

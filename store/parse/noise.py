@@ -83,12 +83,6 @@ def clean_line(raw: str) -> str:
     """Strip a line of whitespace of every kind (em spaces, no-break spaces), invisible
     characters, control codes, Markdown heading marks, lost bullets and pinyin annotations."""
     line = raw.strip()
-    if "&" in line and _ENTITY_RE.search(line):  # &emsp; &nbsp; left by a converter
-        line = html.unescape(line).strip()
-    if "<" in line and _TAG_RE.search(line):
-        line = _TAG_RE.sub("", line).strip()
-    if line[-1:] == "}" and _ATTRIBUTES_RE.search(line):
-        line = _ATTRIBUTES_RE.sub("", line).strip()
     if _INVISIBLE_RE.search(line):
         line = _INVISIBLE_RE.sub("", line).strip()
     if _CONTROL_RE.search(line):
@@ -97,6 +91,18 @@ def clean_line(raw: str) -> str:
         line = PINYIN_RE.sub("", line)
     line = _LOST_BULLET_RE.sub("", line)
     return line
+
+
+def has_markup(line: str) -> bool:
+    """Whether a line holds what an HTML or Markdown converter leaves: entities (&emsp;), inline
+    tags (<strong>), attribute lists ({align="center"})."""
+    return ("&" in line and bool(_ENTITY_RE.search(line)) or "<" in line and bool(_TAG_RE.search(line))
+            or line[-1:] == "}" and bool(_ATTRIBUTES_RE.search(line)))
+
+
+def without_markup(line: str) -> str:
+    line = html.unescape(_TAG_RE.sub("", line)) if "&" in line or "<" in line else line
+    return _ATTRIBUTES_RE.sub("", line).strip()
 
 
 def is_indented(raw: str) -> bool:

@@ -22,6 +22,8 @@ _LEADING_RE = re.compile(rf"^([0-9]{{1,4}})(?=[\u4e00-\u9fff（“《])(?![{_NOT
 _LABEL_BEFORE = "件表录錄图圖第篇卷期号號版条款项级級类類组組批次段页頁章节編编"
 """附件1, 表2, 第3: a number after these words is a label, not a page number."""
 _TRAILING_RE = re.compile(rf"(?<=[\u4e00-\u9fff。；：！？）”》、])(?<![{_LABEL_BEFORE}])([0-9]{{1,4}})$")
+_DIGITS_BEFORE_NUMBERING_RE = re.compile(r"^([0-9]{2,8})(?=(?:[.．][0-9]|、|[.．](?![0-9])))")
+"""7910.1 推动…, 14822、术语: a page number run into a heading numbered with digits (10.1, 22、)."""
 _AFTER_SENTENCE_RE = re.compile(rf"(?<=[。；！？])([0-9]{{1,4}})(?=[\u4e00-\u9fff（“《])(?![{_NOT_AFTER_DIGITS}])")
 _MIDDLE_RE = re.compile(rf"(?<=[\u4e00-\u9fff。；：！？）”》])(?<![{_LABEL_BEFORE}])([0-9]{{1,4}})(?={_HEADING_AHEAD})")
 
@@ -50,6 +52,13 @@ def find(lines: list[str], standalone: dict[int, int]) -> list[Glued]:
     for index, line in enumerate(lines):
         if not line or not _has_digit(line):
             continue
+        m = _DIGITS_BEFORE_NUMBERING_RE.match(line)
+        if m:  # every split of the digits is a candidate; the page sequence picks one
+            digits = m.group(1)
+            for k in range(1, min(4, len(digits) - 2) + 1):
+                if digits[k] != "0":  # the heading's own number keeps two digits or more: 10.1, 22、
+                    glued = Glued(index, 0, k, int(digits[:k]))
+                    candidates.append((index, glued.value, glued))
         seen: set[int] = set()
         for regex in (_LEADING_RE, _MIDDLE_RE, _AFTER_SENTENCE_RE, _TRAILING_RE):
             for m in regex.finditer(line):
