@@ -253,6 +253,11 @@ def test_a_damaged_docx_is_refused():
     assert refusal(cut.getvalue(), ".docx") == "damaged Word document: word/document.xml is not well-formed XML"
 
 
+def test_a_document_nested_too_deeply_is_refused():
+    nested = "<w:sdt><w:sdtContent>" * 5000 + para("各区县人民政府：") + "</w:sdtContent></w:sdt>" * 5000
+    assert refusal(docx(nested), ".docx") == "damaged Word document: its content is nested too deeply to read"
+
+
 def test_a_pasted_scan_is_refused():
     picture = ("<w:p><w:r><w:drawing><wp:inline><a:graphic><a:graphicData/></a:graphic></wp:inline></w:drawing>"
                "</w:r></w:p>")
@@ -266,3 +271,11 @@ def test_an_empty_file_is_refused(tmp_path):
     with pytest.raises(InputError) as info:
         read_path(path)
     assert str(info.value) == "empty file: 0 bytes"
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked():
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b" " * (65 * 2**20))
+    assert len(bomb.getvalue()) < 2**20
+    assert refusal(bomb.getvalue(), ".docx") == "damaged Word document: word/document.xml unpacks to more than 64 MB"

@@ -208,6 +208,12 @@ def test_a_page_without_a_known_container_falls_back_on_its_densest_block():
     assert not any("当前位置" in b.text or "版权所有" in b.text for b in blocks)
 
 
+def test_thousands_of_unclosed_tags_are_read():
+    deep = PAGE.replace('<div id="zoom">', '<div id="zoom">' + "<font>" * 5000)
+    blocks = read_bytes(deep.format(charset="utf-8", info="").encode("utf-8"), ".html").blocks
+    assert blocks[0].text == "各县（市、区）人民政府，市政府各部门："
+
+
 @pytest.mark.parametrize("markup", [
     "<html><head><title>某某市人民政府</title></head><body><script>loadContent()</script></body></html>",
     "<html><body><div><a href='/'>首页</a> <a href='/zwgk'>政务公开</a> <a href='/bsfw'>办事服务</a></div></body></html>",

@@ -23,7 +23,7 @@ from store.readers.tables import table_blocks
 _MAIN_NS = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
             "http://purl.oclc.org/ooxml/wordprocessingml/main")  # transitional, strict
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-_MAX_PART = 200 * 1024 * 1024
+_MAX_PART = 64 * 1024 * 1024
 """A part larger than this when unpacked is a zip bomb, not a document."""
 
 _TITLE_HALF_POINTS = 36  # 小二 (18 pt) and up
@@ -50,7 +50,10 @@ def read(data: bytes) -> Source:
     body = root.find(f"{w}body")
     reader = _Body(w, styles, numbering)
     if body is not None:
-        reader.blocks_of(body)
+        try:
+            reader.blocks_of(body)
+        except RecursionError:  # only a made-up file nests content controls or tables this deep
+            raise InputError("damaged Word document: its content is nested too deeply to read") from None
     blocks = reader.blocks
     if not any(block.text.strip() for block in blocks):
         if reader.images:

@@ -485,8 +485,17 @@ class _Writer:
     prose: int = 0  # characters of text outside links in the blocks
 
     def walk(self, node, context: _Context | None = None) -> None:
-        context = context or _Context()
-        for child in node.iter(include_text=True):
+        """The node's content, depth first. A loop over a stack, not recursion: pages with
+        thousands of unclosed tags nest deeper than Python's recursion limit."""
+        stack = [(node.iter(include_text=True), context or _Context(), False)]
+        while stack:
+            children, context, block = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if block:
+                    self.flush()
+                continue
             tag = child.tag
             if tag == "-text":
                 if child.text_content:
@@ -500,10 +509,9 @@ class _Writer:
                 self.prose += sum(len(cell) for row in rows for cell in row)
             elif tag in _BLOCK_TAGS or tag == "table":
                 self.flush()
-                self.walk(child, _element_context(child, context, block=True))
-                self.flush()
+                stack.append((child.iter(include_text=True), _element_context(child, context, block=True), True))
             elif tag not in ("-comment", "img"):
-                self.walk(child, _element_context(child, context, block=False))
+                stack.append((child.iter(include_text=True), _element_context(child, context, block=False), False))
 
     def flush(self) -> None:
         pieces, self.pieces = self.pieces, []
