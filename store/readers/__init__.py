@@ -36,8 +36,8 @@ class Format:
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("text", "plain text", (".txt", ".text", ".md"), "store.readers.text"),
-    Format("html", "web page", (".html", ".htm", ".shtml", ".xhtml", ".mht")),
-    Format("docx", "Word document", (".docx", ".docm", ".wpsx")),
+    Format("html", "web page", (".html", ".htm", ".shtml", ".xhtml", ".mht"), "store.readers.html"),
+    Format("docx", "Word document", (".docx", ".docm", ".wpsx"), "store.readers.docx"),
     Format("doc", "old Word or WPS document", (".doc", ".wps", ".dot")),
     Format("pdf", "PDF document", (".pdf",)),
     Format("ofd", "OFD document", (".ofd",)),
@@ -53,8 +53,6 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
 )}
 
 _NOT_YET = {
-    "html": "save the page's text as a .txt file first",
-    "docx": "save it as plain text first",
     "doc": "save it as .docx or plain text first",
     "pdf": "copy its text into a .txt file first",
     "ofd": "export it as PDF or plain text first",
@@ -145,6 +143,8 @@ def read_bytes(data: bytes, suffix: str = "") -> Source:
     if not data:
         raise InputError("empty file: 0 bytes")
     fmt, what = what_it_is(data, suffix)
+    if fmt.name == "zip" and suffix.lower() in FORMATS["docx"].suffixes:
+        fmt = FORMATS["docx"]  # a damaged or fake .docx: the Word reader says what is wrong
     if fmt.module is None:
         reason = fmt.refusal or _NOT_YET.get(fmt.name, "it cannot be read")
         raise InputError(f"{what}: {reason}")
