@@ -24,10 +24,15 @@ from pathlib import Path
 from store import regions
 from store.errors import InputError
 from store.model import Decision, ParsedDocument, ParsedFile
-from store.parse.header import apply_info, extract_metadata, name_untitled, share_metadata
+from store.parse.header import (
+    apply_info,
+    extract_metadata,
+    name_untitled,
+    share_metadata,
+)
 from store.parse.headings import HeadingTree
 from store.parse.lines import clean_lines
-from store.parse.paragraphs import assemble
+from store.parse.paragraphs import assemble, join_table_cells
 from store.parse.places import assign_places
 from store.parse.shapes import clean_title
 from store.parse.units import Unit, split_units
@@ -56,7 +61,7 @@ def parse_source(source: Source, file: str = "", province: str | None = None) ->
     decisions: list[Decision] = []
     info = dict(source.info)
     lines = clean_lines(source.blocks, decisions, info)
-    paras = assemble(lines, joined=not source.paragraphs)
+    paras = join_table_cells(assemble(lines, joined=not source.paragraphs), decisions)
     units = split_units(paras, decisions)
     units = [unit for unit in units if unit.paras or unit.title]
     documents = [_build_document(unit, decisions) for unit in units]

@@ -3,11 +3,13 @@ apart, joined again."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from store.model import Decision
 from store.parse import numbering
 from store.parse.lines import Line
-from store.parse.shapes import DOC_TYPE_SUFFIXES, TERMINAL, cell_width, is_metadata_line
+from store.parse.shapes import ATTACHMENT_RE, DOC_TYPE_SUFFIXES, TERMINAL, cell_width, is_metadata_line
 
 
 @dataclass
@@ -49,6 +51,45 @@ def assemble(lines: list[Line], joined: bool = True) -> list[Para]:
                               last_page=line.page, style=line.style))
         previous_blank = False
     return paras
+
+
+CELL_RUN_MIN = 8
+CELL_MAX_LENGTH = 40
+_NUMERIC_CELL_RE = re.compile(r"^[-+]?[0-9０-９][0-9０-９.,，%％‰\-—~～/:：()（）年月日万亿元个小时天]*$|^[-—/]$")
+
+
+def join_table_cells(paras: list[Para], decisions: list[Decision]) -> list[Para]:
+    """A table that a converter flattened one cell per line (a web page or Word file saved as
+    text) is one clause: a run of short lines, many of them numbers, joined one cell a line.
+    Numbered cells inside it ((1), 1) are not headings."""
+    out: list[Para] = []
+    index = 0
+    while index < len(paras):
+        end = index
+        while end < len(paras) and _is_cell(paras[end]):
+            end += 1
+        run = paras[index:end]
+        numeric = sum(1 for p in run if _NUMERIC_CELL_RE.match(p.text))
+        long_cells = sum(1 for p in run if len(p.text) > 20)
+        if len(run) >= CELL_RUN_MIN and numeric >= 0.3 * len(run) and long_cells <= 0.25 * len(run):
+            decisions.append(Decision(run[0].line, run[0].text, "table", f"{len(run)} cells one per line, joined",
+                                      kept=True))
+            text = "\n".join(p.text for p in run)
+            out.append(Para(run[0].line, text, last_line=run[-1].text, page=run[0].page, last_page=run[-1].last_page))
+            index = end
+        else:
+            out.append(paras[index])
+            index += 1
+    return out
+
+
+def _is_cell(para: Para) -> bool:
+    text = para.text
+    if para.rows is not None or para.role != "body" or len(text) > CELL_MAX_LENGTH or "。" in text[:-1] \
+            or text.endswith(("：", ":", "；")) or ATTACHMENT_RE.match(text) or numbering.keyword_heading(text):
+        return False
+    cand = numbering.match(text)
+    return cand is None or cand.style not in numbering.RANKS
 
 
 def _hard_wrap_width(texts: list[str]) -> int | None:

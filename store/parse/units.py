@@ -17,8 +17,8 @@ from store.parse.shapes import (
     TERMINAL,
     is_bracketed_note,
     is_metadata_line,
-    is_period_note,
     is_notice_title_start,
+    is_period_note,
     looks_like_document_title,
 )
 
