@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from store.model import Decision
 from store.parse import furniture, noise, numbering, pagenumbers, patterns, shapes
+from store.parse.shapes import hard_wrap_width
 from store.readers.base import Block
 
 INFO_TABLE_LINES = 60
@@ -187,7 +188,7 @@ def _without_glued_page_numbers(lines: list[str], blocks: list[Block], standalon
     """The lines as pieces (block index, text, whether the piece was cut from the line before):
     page numbers glued to text (PDF text layers) removed, a line cut where a heading followed
     its page number, and a heading run into the end of the line before it set apart."""
-    found = pagenumbers.find(lines, standalone)
+    found = pagenumbers.find(lines, standalone) if standalone or _is_hard_wrapped(lines) else []
     by_line: dict[int, list[pagenumbers.Glued]] = {}
     for glued in found:
         by_line.setdefault(glued.index, []).append(glued)
@@ -209,6 +210,12 @@ def _without_glued_page_numbers(lines: list[str], blocks: list[Block], standalon
             parts[-1:] = list(heading)
         pieces.extend((index, part, n > 0) for n, part in enumerate(parts))
     return pieces
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """Text taken from a PDF's text layer: most lines cut at one width. Only there are page
+    numbers glued to the text (a web copy's lines are whole paragraphs)."""
+    return hard_wrap_width([line for line in lines if line]) is not None
 
 
 def _web_meta(line: str, info: dict[str, str]) -> None:

@@ -23,6 +23,8 @@ they hide the start of a line (‍第一条 is not recognised as an article)."""
 MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}[ \t]+")
 """## 第一章 总则 in a Markdown file: the marks are markup, the words are the heading."""
 _CONTROL_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]")
+_UNSEEN_RE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f]")
+"""Either kind: one search tells whether a line needs cleaning at all."""
 """Terminal escape sequences and control characters: never text, and unsafe to display."""
 
 TRAILING_LIST_MARKERS = {
@@ -83,13 +85,12 @@ def clean_line(raw: str) -> str:
     """Strip a line of whitespace of every kind (em spaces, no-break spaces), invisible
     characters, control codes, Markdown heading marks, lost bullets and pinyin annotations."""
     line = raw.strip()
-    if _INVISIBLE_RE.search(line):
-        line = _INVISIBLE_RE.sub("", line).strip()
-    if _CONTROL_RE.search(line):
-        line = _CONTROL_RE.sub("", line).strip()
+    if _UNSEEN_RE.search(line):
+        line = _CONTROL_RE.sub("", _INVISIBLE_RE.sub("", line)).strip()
     if "(" in line or "（" in line:
         line = PINYIN_RE.sub("", line)
-    line = _LOST_BULLET_RE.sub("", line)
+    if line[:1] in "?？":
+        line = _LOST_BULLET_RE.sub("", line)
     return line
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -144,9 +145,11 @@ _BY_START = {
 }
 
 
+@lru_cache(maxsize=8192)
 def match(text: str) -> Candidate | None:
-    """Recognise the numbering at the start of a line (already stripped)."""
-    if not text:
+    """Recognise the numbering at the start of a line (already stripped). Every stage asks
+    about the same paragraphs, so the answers are kept."""
+    if not text or text[0] not in _STARTS:
         return None
     for style, pattern in _patterns_for(text[0]):
         m = pattern.match(text)
@@ -181,3 +184,4 @@ def match(text: str) -> Candidate | None:
 
 
 _SPACES_RE = re.compile(r"[ \t\u3000\xa0]+")
+_STARTS = frozenset("第（(0123456789０１２３４５６７８９" + CN_NUMERAL + _CIRCLED + _PAREN_DIGITS)

@@ -52,7 +52,7 @@ def find(lines: list[str], standalone: dict[int, int]) -> list[Glued]:
     for index, line in enumerate(lines):
         if not line or not _has_digit(line):
             continue
-        m = _DIGITS_BEFORE_NUMBERING_RE.match(line)
+        m = _DIGITS_BEFORE_NUMBERING_RE.match(line) if line[0].isdigit() else None
         if m:  # every split of the digits is a candidate; the page sequence picks one
             digits = m.group(1)
             for k in range(1, min(4, len(digits) - 2) + 1):
@@ -60,7 +60,7 @@ def find(lines: list[str], standalone: dict[int, int]) -> list[Glued]:
                     glued = Glued(index, 0, k, int(digits[:k]))
                     candidates.append((index, glued.value, glued))
         seen: set[int] = set()
-        for regex in (_LEADING_RE, _MIDDLE_RE, _AFTER_SENTENCE_RE, _TRAILING_RE):
+        for regex in _regexes_for(line):
             for m in regex.finditer(line):
                 if m.start(1) in seen:
                     continue
@@ -76,8 +76,25 @@ def find(lines: list[str], standalone: dict[int, int]) -> list[Glued]:
     return [c[2] for c in chain if c[2] is not None]
 
 
+_DIGIT_RE = re.compile(r"[0-9]")
+_INSIDE_RE = re.compile(r"[\u4e00-\u9fff。；：！？）”》][0-9]")
+
+
+def _regexes_for(line: str) -> list[re.Pattern[str]]:
+    """Only the patterns that can match this line: most lines hold a number somewhere, few
+    hold one where a page number could be glued."""
+    found = []
+    if line[0].isdigit():
+        found.append(_LEADING_RE)
+    if _INSIDE_RE.search(line):
+        found += [_MIDDLE_RE, _AFTER_SENTENCE_RE]
+    if line[-1].isdigit():
+        found.append(_TRAILING_RE)
+    return found
+
+
 def _has_digit(line: str) -> bool:
-    return any("0" <= ch <= "9" for ch in line)
+    return _DIGIT_RE.search(line) is not None
 
 
 def _longest_chain(candidates: list[tuple[int, int, Glued | None]]) -> list[tuple[int, int, Glued | None]]:

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from store.model import Decision
 from store.parse import numbering
 from store.parse.lines import Line
-from store.parse.shapes import ATTACHMENT_RE, DOC_TYPE_SUFFIXES, TERMINAL, cell_width, is_metadata_line
+from store.parse.shapes import (
+    ATTACHMENT_RE,
+    DOC_TYPE_SUFFIXES,
+    TERMINAL,
+    cell_width,
+    hard_wrap_width,
+    is_metadata_line,
+)
 
 
 @dataclass
@@ -31,7 +38,7 @@ def assemble(lines: list[Line], joined: bool = True) -> list[Para]:
     """Join the lines of a paragraph that a PDF viewer or a web page broke apart; with
     `joined` False (a reader that gives whole paragraphs), never join."""
     texts = [line.text for line in lines if line.text and line.rows is None]
-    wrap_width = _hard_wrap_width(texts) if joined else None
+    wrap_width = hard_wrap_width(texts) if joined else None
     indented_style = bool(texts) and sum(1 for line in lines if line.text and line.indented) >= 0.5 * len(texts)
     paras: list[Para] = []
     previous_blank = True
@@ -90,25 +97,6 @@ def _is_cell(para: Para) -> bool:
         return False
     cand = numbering.match(text)
     return cand is None or cand.style not in numbering.RANKS
-
-
-def _hard_wrap_width(texts: list[str]) -> int | None:
-    """The width at which a PDF copy wraps its lines, if most lines end there."""
-    if len(texts) < 8:
-        return None
-    widths = [cell_width(t) for t in texts]
-    counts: dict[int, int] = {}
-    for w in widths:
-        if w >= 40:
-            counts[w] = counts.get(w, 0) + 1
-    if not counts:
-        return None
-    best = max(counts, key=lambda w: sum(counts.get(v, 0) for v in range(w - 3, w + 1)))
-    near = sum(1 for w in widths if best - 4 <= w <= best + 1)
-    unterminated = sum(1 for t, w in zip(texts, widths) if best - 4 <= w <= best + 1 and t[-1] not in TERMINAL)
-    if near >= 0.35 * len(widths) and unterminated >= 0.5 * near:
-        return best
-    return None
 
 
 _AMBIGUOUS_AFTER_WRAP = ("arabic_space", "arabic_half_paren")

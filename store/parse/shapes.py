@@ -89,3 +89,22 @@ def clean_title(title: str) -> str:
             return compact
         title = _SPACED_RUN_RE.sub(lambda m: "".join(m.group().split()), title)
     return title
+
+
+def hard_wrap_width(texts: list[str]) -> int | None:
+    """The width at which a PDF copy wraps its lines, if most lines end there."""
+    if len(texts) < 8:
+        return None
+    widths = [cell_width(t) for t in texts]
+    counts: dict[int, int] = {}
+    for w in widths:
+        if w >= 40:
+            counts[w] = counts.get(w, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda w: sum(counts.get(v, 0) for v in range(w - 3, w + 1)))
+    near = sum(1 for w in widths if best - 4 <= w <= best + 1)
+    unterminated = sum(1 for t, w in zip(texts, widths) if best - 4 <= w <= best + 1 and t[-1] not in TERMINAL)
+    if near >= 0.35 * len(widths) and unterminated >= 0.5 * near:
+        return best
+    return None
