@@ -174,7 +174,7 @@ def test_outline_plain_and_province_override(home):
     result = run(home, "outline", "--province", "全国", str(XINZHOU))
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == f"{XINZHOU} (utf-8)"
+    assert lines[0] == f"{XINZHOU} (text, utf-8)"
     assert "[main] 忻州市“十四五”“六最”营商环境建设规划  忻政发〔2021〕21号 · 忻州市人民政府 · 2021-10-21 · 全国" in lines
     assert "  第一章规划背景" in lines
 

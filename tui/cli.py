@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("outline", help="parse a file without storing it and print its documents and headings")
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    p.add_argument("--explain", action="store_true",
+                   help="also say, for each line treated specially, what it became and why")
     p.add_argument("--province", help="the province (or city), overriding what the text says")
 
     p = sub.add_parser("stats", parents=[db_parent], help="what the database holds")

@@ -18,9 +18,9 @@ from rich.text import Text
 from store import annotations, browse
 from store.db import Store, default_db_path
 from store.errors import NotFoundError, PolicyReviewError
+from store.untrusted import visible
 from tui.cli import EXIT_FAILED, EXIT_OK
 from tui.colors import safe_color
-
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -147,7 +147,13 @@ def _progress(total: int | None, description: str):
     """A progress bar on a terminal (stderr), nothing when output is piped."""
     if not err.is_terminal:
         return None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=err, transient=True)
@@ -164,9 +170,11 @@ def cmd_outline(args: argparse.Namespace) -> int:
 
     parsed = parse_file(args.file, province=args.province)
     if args.json:
-        print(json.dumps(parsed.to_json(), ensure_ascii=False, indent=1))
+        print(json.dumps(parsed.to_json(explain=args.explain), ensure_ascii=False, indent=1))
         return EXIT_OK
-    out.print(Text(f"{parsed.file} ({parsed.encoding})", style="bold"))
+    out.print(Text(visible(f"{parsed.file} ({parsed.format}, {parsed.encoding or parsed.reader})"), style="bold"))
+    for warning in parsed.warnings:
+        out.print(Text(visible(f"warning: {warning}"), style="yellow"))
     for doc in parsed.documents:
         head = Text(f"[{doc.kind}] ", style="cyan")
         head.append(" ".join(x for x in (doc.label, doc.title or "（无标题）") if x), style="bold")
@@ -175,7 +183,22 @@ def cmd_outline(args: argparse.Namespace) -> int:
             head.append("  " + " · ".join(meta), style="dim")
         out.print(head)
         _print_nodes(doc.nodes, 1)
+    if args.explain:
+        _print_decisions(parsed.decisions)
     return EXIT_OK
+
+
+def _print_decisions(decisions) -> None:
+    """Each line the parser treated specially: its number, what it became, why, its text."""
+    out.print(Text("\nwhat the parser made of the lines it treated specially:", style="bold"))
+    width = max((len(str(d.line)) for d in decisions), default=1)
+    for d in decisions:
+        line = Text(f"{d.line:>{width}}  ", style="dim")
+        line.append(d.reason, style="cyan" if d.kept else "yellow")
+        if d.detail:
+            line.append(f" ({visible(d.detail)})")
+        line.append("  " + visible(d.text[:60]), style="dim")
+        out.print(line)
 
 
 def _print_nodes(nodes, depth: int) -> None:

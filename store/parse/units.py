@@ -52,7 +52,13 @@ def split_units(paras: list[Para], dropped: list[Decision]) -> list[Unit]:
         units.append(Unit("attachment", body[consumed:], label=label, title=title, line=paras[start].line))
     for unit in units:
         unit.first_line = next((p.text for p in unit.paras if p.rows is None), "")
+        if unit.title:
+            dropped.append(Decision(unit.line, unit.title[:80], "title", _KIND_NAMES[unit.kind], kept=True))
     return units
+
+
+_KIND_NAMES = {"notice": "of the covering notice (or decree)", "main": "of the document",
+               "attachment": "of an attachment"}
 
 
 REPEATED_TITLE_WINDOW = 12
