@@ -32,7 +32,7 @@ from store.parse.header import (
 )
 from store.parse.headings import HeadingTree
 from store.parse.lines import clean_lines
-from store.parse.paragraphs import assemble, join_table_cells
+from store.parse.paragraphs import assemble, join_table_cells, wrap_width_of
 from store.parse.places import assign_places
 from store.parse.shapes import clean_title
 from store.parse.units import Unit, split_units
@@ -61,10 +61,13 @@ def parse_source(source: Source, file: str = "", province: str | None = None) ->
     decisions: list[Decision] = []
     info = dict(source.info)
     lines = clean_lines(source.blocks, decisions, info)
-    paras = join_table_cells(assemble(lines, joined=not source.paragraphs), decisions)
+    wrap_width = wrap_width_of(lines) if not source.paragraphs else None
+    paras = join_table_cells(assemble(lines, not source.paragraphs, wrap_width), decisions)
+    # Only a PDF's text runs a heading into the end of the sentence before it.
+    from_pdf = source.format == "pdf" or wrap_width is not None or any(d.reason == "page number" for d in decisions)
     units = split_units(paras, decisions)
     units = [unit for unit in units if unit.paras or unit.title]
-    documents = [_build_document(unit, decisions) for unit in units]
+    documents = [_build_document(unit, decisions, from_pdf) for unit in units]
     apply_info(documents, info)
     name_untitled(documents, [unit.first_line for unit in units])
     share_metadata(documents)
@@ -74,8 +77,8 @@ def parse_source(source: Source, file: str = "", province: str | None = None) ->
                       format=source.format, reader=source.reader, info=info, warnings=list(source.warnings))
 
 
-def _build_document(unit: Unit, decisions: list[Decision]) -> ParsedDocument:
+def _build_document(unit: Unit, decisions: list[Decision], from_pdf: bool) -> ParsedDocument:
     doc = ParsedDocument(kind=unit.kind, label=unit.label, title=clean_title(unit.title), line=unit.line)
     body = extract_metadata(doc, unit.paras, decisions)
-    doc.nodes = HeadingTree(decisions).build(body)
+    doc.nodes = HeadingTree(decisions, run_in_headings=from_pdf).build(body)
     return doc

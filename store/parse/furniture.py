@@ -80,15 +80,10 @@ def export_header(lines: list[str], info: dict[str, str]) -> dict[int, str]:
         key, value = EXPORT_LABELS[label], m.group(2).strip()
         if key and value:
             if key == "date":
-                value = patterns.parse_date(value) or iso_date(value) or value
+                value = patterns.parse_date(value) or patterns.iso_date(value) or value
             info.setdefault(key, value)
         taken[index] = "export header"
     return taken
-
-
-def iso_date(value: str) -> str | None:
-    m = re.match(r"(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})", value)
-    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
 
 
 _ASCII_FIELD_RE = re.compile(r"^[A-Za-z][A-Za-z ()\-]{1,30}:\s*\S")
@@ -128,7 +123,7 @@ def front_matter(lines: list[str], info: dict[str, str]) -> dict[int, str]:
             value = m.group(2).strip().strip("'\"")
             key = {"title": "title", "date": "front_date", "author": "author", "publisher": "author",
                    "source": "author"}[m.group(1)]
-            info.setdefault(key, iso_date(value) or value if key == "front_date" else value)
+            info.setdefault(key, patterns.iso_date(value) or value if key == "front_date" else value)
     return {i: "front matter" for i in range(first, end + 1)}
 
 

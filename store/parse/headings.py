@@ -51,8 +51,10 @@ class _Open:
 class HeadingTree:
     """Builds the node tree of one unit."""
 
-    def __init__(self, decisions: list[Decision] | None = None) -> None:
+    def __init__(self, decisions: list[Decision] | None = None, run_in_headings: bool = True) -> None:
         self.decisions = decisions if decisions is not None else []
+        self.run_in_headings = run_in_headings
+        """Whether an article may begin in the middle of a paragraph (text from a PDF)."""
         self.levels: dict[tuple[str | None, str], int] = {}
         """(style of the statutory heading a run of the GB family stands in, style) → depth in that run."""
         self.last_number: dict[str, int] = {}
@@ -66,7 +68,8 @@ class HeadingTree:
         """The highest statutory rank that opens a sequence in this unit (第一章 → 章)."""
 
     def build(self, paras: list[Para]) -> list[Node]:
-        paras = self._split_midline_headings(paras)
+        if self.run_in_headings:
+            paras = self._split_midline_headings(paras)
         # Where each numbered line is, to tell a gap in a list from a body line (see _fits_after).
         self._numbered: dict[tuple[str, int], list[int]] = {}
         for position, para in enumerate(paras):
@@ -285,6 +288,9 @@ class HeadingTree:
         for para in paras:
             pieces = [para]
             if para.role == "body" and para.rows is None and "第" in para.text[1:]:
+                own = numbering.match(para.text)
+                if own is not None and own.style in numbering.RANKS:
+                    expected[own.style] = own.number + 1
                 pieces = self._cut_at_next_heading(para, expected)
             for piece in pieces:
                 cand = numbering.match(piece.text) if piece.rows is None else None
@@ -392,6 +398,9 @@ def _clause(para: Para) -> Node:
 
 
 def _pages(paras: list[Para]) -> tuple[int, int] | None:
+    """The pages these paragraphs stand on, where the reader knows pages (PDF)."""
+    if not paras or paras[0].page is None and paras[-1].last_page is None and len(paras) <= 2:
+        return None
     first = next((p.page for p in paras if p.page is not None), None)
     last = next((p.last_page or p.page for p in reversed(paras) if (p.last_page or p.page) is not None), None)
     return (first, last) if first is not None and last is not None else None

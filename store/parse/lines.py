@@ -21,12 +21,13 @@ def _value_below(lines: list[str], index: int) -> int | None:
     A label with nothing after it (主题词：) may stand right above the document's own first
     line: a value is taken only where it has the shape the label calls for."""
     below = next((i for i in range(index + 1, min(len(lines), index + 3)) if lines[i]), None)
-    if below is None or patterns.info_table_fields(lines[below]) is not None or len(lines[below]) > 80:
-        return None
+    if below is None or patterns.info_table_fields(lines[below]) is not None or len(lines[below]) > 80 \
+            or furniture.WEB_META_RE.match(lines[below]):
+        return None  # the next label, not a value
     value = lines[below]
     key = "date" if "日期" in lines[index] else patterns.info_label_key(lines[index])
     if key == "date":
-        return below if patterns.parse_date(value) or furniture.iso_date(value) else None
+        return below if patterns.parse_date(value) or patterns.iso_date(value) else None
     if key == "doc_number":
         return below if patterns.DOC_NUMBER_RE.search(value) or patterns.DECREE_NUMBER_RE.search(value) \
             or "号" in value else None
@@ -188,7 +189,7 @@ def _without_glued_page_numbers(lines: list[str], blocks: list[Block], standalon
     """The lines as pieces (block index, text, whether the piece was cut from the line before):
     page numbers glued to text (PDF text layers) removed, a line cut where a heading followed
     its page number, and a heading run into the end of the line before it set apart."""
-    found = pagenumbers.find(lines, standalone) if standalone or _is_hard_wrapped(lines) else []
+    found = pagenumbers.find(lines, standalone) if standalone or _may_hold_glued_page_numbers(lines) else []
     by_line: dict[int, list[pagenumbers.Glued]] = {}
     for glued in found:
         by_line.setdefault(glued.index, []).append(glued)
@@ -212,9 +213,18 @@ def _without_glued_page_numbers(lines: list[str], blocks: list[Block], standalon
     return pieces
 
 
-def _is_hard_wrapped(lines: list[str]) -> bool:
-    """Text taken from a PDF's text layer: most lines cut at one width. Only there are page
-    numbers glued to the text (a web copy's lines are whole paragraphs)."""
+_GLUED_HEADING_HINT_RE = re.compile(rf"[0-9]{{1,4}}第[{numbering.CN_NUMERAL}]+(?:编|章|节|条)")
+_GLUED_START_HINT_RE = re.compile(rf"^[0-9]{{1,4}}(?=[\u4e00-\u9fff])(?![{pagenumbers.NOT_AFTER_DIGITS}])", re.MULTILINE)
+
+
+def _may_hold_glued_page_numbers(lines: list[str]) -> bool:
+    """Text taken from a PDF's text layer: most lines cut at one width, or page numbers run
+    into headings here and there. Only there are page numbers glued to the text (a web
+    copy's lines are whole paragraphs), and only there are they looked for."""
+    text = "\n".join(lines)
+    hints = sum(1 for m in _GLUED_HEADING_HINT_RE.finditer(text) if m.start() and not text[m.start() - 1].isdigit())
+    if hints + len(_GLUED_START_HINT_RE.findall(text)) >= pagenumbers.MIN_CHAIN:
+        return True
     return hard_wrap_width([line for line in lines if line]) is not None
 
 
@@ -228,7 +238,7 @@ def _web_meta(line: str, info: dict[str, str]) -> None:
         if not value:
             continue
         if "日期" in label or "时间" in label:
-            date = patterns.parse_date(value) or furniture.iso_date(value)
+            date = patterns.parse_date(value) or patterns.iso_date(value)
             if date:
                 info.setdefault("published", date)
         elif "来源" in label or "來源" in label or label == "作者":

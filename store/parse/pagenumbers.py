@@ -16,15 +16,15 @@ from store.parse import numbering
 
 _HEADING_AHEAD = (rf"第[{numbering.CN_NUMERAL}]{{1,8}}(?:分编|编|章|节|条)|[（(][{numbering.CN_NUMERAL}]{{1,4}}[)）]"
                   rf"|[{numbering.CN_NUMERAL}]{{1,4}}、")
-_NOT_AFTER_DIGITS = "年月日号期届次万亿千百元角分倍个户人家名次项件台辆套吨米亩斤克度时天岁所座条只股%％‰.．:：/-—~～"
+NOT_AFTER_DIGITS = "年月日号期届次万亿千百元角分倍个户人家名次项件台辆套吨米亩斤克度时天岁所座条只股%％‰.．:：/-—~～"
 
-_LEADING_RE = re.compile(rf"^([0-9]{{1,4}})(?=[\u4e00-\u9fff（“《])(?![{_NOT_AFTER_DIGITS}])")
+_LEADING_RE = re.compile(rf"^([0-9]{{1,4}})(?=[\u4e00-\u9fff（“《])(?![{NOT_AFTER_DIGITS}])")
 _LABEL_BEFORE = "件表录錄图圖第篇卷期号號版条款项级級类類组組批次段页頁章节編编"
 """附件1, 表2, 第3: a number after these words is a label, not a page number."""
 _TRAILING_RE = re.compile(rf"(?<=[\u4e00-\u9fff。；：！？）”》、])(?<![{_LABEL_BEFORE}])([0-9]{{1,4}})$")
 _DIGITS_BEFORE_NUMBERING_RE = re.compile(r"^([0-9]{2,8})(?=(?:[.．][0-9]|、|[.．](?![0-9])))")
 """7910.1 推动…, 14822、术语: a page number run into a heading numbered with digits (10.1, 22、)."""
-_AFTER_SENTENCE_RE = re.compile(rf"(?<=[。；！？])([0-9]{{1,4}})(?=[\u4e00-\u9fff（“《])(?![{_NOT_AFTER_DIGITS}])")
+_AFTER_SENTENCE_RE = re.compile(rf"(?<=[。；！？])([0-9]{{1,4}})(?=[\u4e00-\u9fff（“《])(?![{NOT_AFTER_DIGITS}])")
 _MIDDLE_RE = re.compile(rf"(?<=[\u4e00-\u9fff。；：！？）”》])(?<![{_LABEL_BEFORE}])([0-9]{{1,4}})(?={_HEADING_AHEAD})")
 
 MIN_CHAIN = 3

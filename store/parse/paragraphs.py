@@ -34,11 +34,16 @@ class Para:
     style: frozenset[str] = frozenset()
 
 
-def assemble(lines: list[Line], joined: bool = True) -> list[Para]:
-    """Join the lines of a paragraph that a PDF viewer or a web page broke apart; with
-    `joined` False (a reader that gives whole paragraphs), never join."""
+def wrap_width_of(lines: list[Line]) -> int | None:
+    """The width at which the text was hard-wrapped (a PDF's text layer, a paste from it)."""
+    return hard_wrap_width([line.text for line in lines if line.text and line.rows is None])
+
+
+def assemble(lines: list[Line], joined: bool = True, wrap_width: int | None = None) -> list[Para]:
+    """Join the lines of a paragraph that a PDF viewer or a web page broke apart (a PDF's at
+    `wrap_width`); with `joined` False (a reader that gives whole paragraphs), never join."""
     texts = [line.text for line in lines if line.text and line.rows is None]
-    wrap_width = hard_wrap_width(texts) if joined else None
+    wrap_width = wrap_width if joined else None
     indented_style = bool(texts) and sum(1 for line in lines if line.text and line.indented) >= 0.5 * len(texts)
     paras: list[Para] = []
     previous_blank = True

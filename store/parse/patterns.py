@@ -72,6 +72,15 @@ def parse_date(text: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+def iso_date(value: str) -> str | None:
+    """2017-05-15 10:49:00, 2020.02.05, 2020/2/5 → 2017-05-15."""
+    m = re.match(r"\s*(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})", value)
+    if not m:
+        return None
+    y, mo, d = (int(g) for g in m.groups())
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+
+
 def find_doc_number(text: str) -> str | None:
     m = DOC_NUMBER_RE.search(text)
     if not m:
@@ -236,7 +245,7 @@ def clean_cc(text: str) -> str:
 _INFO_KEYS = {
     "索引号": None, "主题分类": None, "主题词": None, "体裁分类": None, "组配分类": None, "服务对象": None,
     "公开方式": None, "公开范围": None, "信息来源": None, "有效性": None, "时效性": None, "有效期": None,
-    "生效日期": None, "废止日期": None, "所属机构": None, "发布日期": None,
+    "生效日期": None, "废止日期": None, "所属机构": None, "发布日期": "published",
     "发文机关": "issuer", "发布机构": "issuer", "发文单位": "issuer", "成文日期": "date",
     "标题": "title", "名称": "title", "发文字号": "doc_number", "文号": "doc_number",
 }
@@ -267,6 +276,8 @@ def info_table_fields(line: str) -> dict[str, str] | None:
         end = matches[n + 1].start() if n + 1 < len(matches) else len(line)
         key = _INFO_KEYS["".join(m.group(1).split())]
         value = line[m.end():end].strip()
+        if key in ("date", "published"):
+            value = parse_date(value) or iso_date(value)
         if key and value:
-            fields[key] = parse_date(value) if key == "date" else value
+            fields[key] = value
     return fields

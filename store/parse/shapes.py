@@ -4,6 +4,7 @@ endings of titles, attachment labels, header and footer lines of an official doc
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from store.parse import patterns
 
@@ -96,13 +97,10 @@ def hard_wrap_width(texts: list[str]) -> int | None:
     if len(texts) < 8:
         return None
     widths = [cell_width(t) for t in texts]
-    counts: dict[int, int] = {}
-    for w in widths:
-        if w >= 40:
-            counts[w] = counts.get(w, 0) + 1
+    counts = Counter(w for w in widths if w >= 40)
     if not counts:
         return None
-    best = max(counts, key=lambda w: sum(counts.get(v, 0) for v in range(w - 3, w + 1)))
+    best = max(counts, key=lambda w: counts[w] + counts[w - 1] + counts[w - 2] + counts[w - 3])
     near = sum(1 for w in widths if best - 4 <= w <= best + 1)
     unterminated = sum(1 for t, w in zip(texts, widths) if best - 4 <= w <= best + 1 and t[-1] not in TERMINAL)
     if near >= 0.35 * len(widths) and unterminated >= 0.5 * near:

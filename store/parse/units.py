@@ -99,10 +99,15 @@ def _attachment_starts(paras: list[Para]) -> list[tuple[int, str, str]]:
             or bool(LIST_ITEM_RE.match(rest))
             # 附件：X followed by nothing but the signature is the note of the attachments
             # (附件说明) above it; the attachment itself was not copied.
-            or colon and all(is_metadata_line(p.text) or patterns.PRINTED_RE.match(p.text) for p in body)
+            or colon and _only_signature(body)
         )
-        if listed:
+        # 附件： / its title on the next line / the signature: the attachment itself is not here.
+        named_above_signature = colon and not rest and body and _is_title_like(body[0].text) \
+            and len(body) > 1 and _only_signature(body[1:])
+        if listed or named_above_signature:
             _mark_attachment_list(paras, index)
+            if named_above_signature:
+                body[0].role = "attachment_list"
             continue
         if rest and "。" in rest:
             continue
@@ -110,6 +115,10 @@ def _attachment_starts(paras: list[Para]) -> list[tuple[int, str, str]]:
             continue
         starts.append((index, label, rest))
     return starts
+
+
+def _only_signature(paras: list[Para]) -> bool:
+    return all(is_metadata_line(p.text) or patterns.PRINTED_RE.match(p.text) for p in paras)
 
 
 def _mark_attachment_list(paras: list[Para], index: int) -> None:
@@ -157,6 +166,8 @@ def _find_title(paras: list[Para], ref_index: int, key: str, ref_text: str, ref_
     if glued is not None:
         return ref_index, 1, ref_text[: ref_end + glued]
     for start in range(ref_index + 1, min(len(paras), ref_index + 60)):
+        if paras[start].role == "attachment_list":
+            continue  # the title named in the list of attachments, not the attachment itself
         joined = ""
         for span in range(1, 4):
             if start + span > len(paras):
@@ -181,6 +192,8 @@ def _find_title(paras: list[Para], ref_index: int, key: str, ref_text: str, ref_
     return None
 
 
+_TRAILING_NOTES_RE = re.compile(r"(?:[（(][^（）()]{1,20}[)）])+$")
+"""（2021 年-2035 年）（草案） after a title."""
 _TRAILING_NOTE_RE = re.compile(r"\([^()]{1,20}\)$")
 
 
@@ -227,7 +240,8 @@ def _take_title(paras: list[Para], allow_header: bool = False) -> tuple[str, int
         title, end = _title_lines(paras, index)
     if not title:
         return "", 0
-    if allow_header and not looks_like_document_title(title) and not _starts_body(paras[end:]):
+    if allow_header and not looks_like_document_title(_TRAILING_NOTES_RE.sub("", title)) \
+            and not _starts_body(paras[end:]):
         return "", 0
     if not allow_header:
         return title, end
@@ -275,7 +289,7 @@ def _title_lines(paras: list[Para], index: int) -> tuple[str, int]:
     """A title starting at paras[index]: one line, or up to four short lines that together
     end like a document title (四川省人民政府关于加快推进 / 新型城镇化建设的实施意见; a cover
     page's title set over several lines)."""
-    if index >= len(paras) or not _is_title_like(paras[index].text):
+    if index >= len(paras) or not _is_title_like(_without_page_number(paras[index].text)):
         return "", index
     joined = ""
     for end in range(index, min(len(paras), index + 4)):
