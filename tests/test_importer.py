@@ -283,9 +283,10 @@ def test_folders_are_walked_recursively_for_text_files(empty_db, tmp_path):
     (root / "2021" / ".draft.txt").write_text("草稿", encoding="utf-8")
     (root / "README").write_text("说明", encoding="utf-8")
 
-    assert [p.relative_to(root).as_posix() for p in expand_paths([root])] == ["2016/辽宁/costs.txt", "2021/xinzhou.md"]
+    assert [p.relative_to(root).as_posix() for p in expand_paths([root])] == [
+        "2016/辽宁/costs.txt", "2021/scan.pdf", "2021/xinzhou.md"]
     results = import_paths(empty_db, [root])
-    assert [r.status for r in results] == ["imported", "imported"]
+    assert [r.status for r in results] == ["imported", "refused", "imported"]
     provinces = {row[0] for row in empty_db.conn.execute("SELECT province FROM documents")}
     assert provinces == {"辽宁省", "山西省"}
 

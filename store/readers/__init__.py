@@ -38,9 +38,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("text", "plain text", (".txt", ".text", ".md"), "store.readers.text"),
     Format("html", "web page", (".html", ".htm", ".shtml", ".xhtml", ".mht")),
     Format("docx", "Word document", (".docx", ".docm", ".wpsx")),
-    Format("doc", "old Word or WPS document", (".doc", ".wps", ".dot")),
-    Format("pdf", "PDF document", (".pdf",)),
-    Format("ofd", "OFD document", (".ofd",)),
+    Format("doc", "old Word or WPS document", (".doc", ".wps", ".dot"), "store.readers.doc"),
+    Format("pdf", "PDF document", (".pdf",), "store.readers.pdf"),
+    Format("ofd", "OFD document", (".ofd",), "store.readers.ofd"),
     Format("zip", "ZIP archive", (".zip",), refusal="unpack it and import the files inside"),
     Format("office", "spreadsheet or presentation", (".xls", ".xlsx", ".ppt", ".pptx", ".et", ".dps"),
            refusal="policy documents are imported from text, web pages, Word and PDF files"),
@@ -55,9 +55,6 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
 _NOT_YET = {
     "html": "save the page's text as a .txt file first",
     "docx": "save it as plain text first",
-    "doc": "save it as .docx or plain text first",
-    "pdf": "copy its text into a .txt file first",
-    "ofd": "export it as PDF or plain text first",
 }
 """Refusals for formats whose reader is not installed in this build."""
 
@@ -99,9 +96,14 @@ def sniff(data: bytes, suffix: str = "") -> Format:
         if head.startswith(magic):
             return FORMATS[name]
     if head.startswith(b"PK\x03\x04"):
-        return FORMATS[_zip_kind(data)]
+        kind = _zip_kind(data)
+        # an .ofd that does not open as an OFD (cut short, no OFD.xml): its reader says why
+        return FORMATS["ofd" if kind == "zip" and suffix.lower() in FORMATS["ofd"].suffixes else kind]
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return FORMATS["doc" if _ole_has_word_stream(data) else "office"]
+        # a .doc cut short may have lost the directory that names its streams: its reader
+        # tells what is wrong with it
+        word = _ole_has_word_stream(data) or suffix.lower() in FORMATS["doc"].suffixes
+        return FORMATS["doc" if word else "office"]
     if b"%PDF-" in head[:1024]:  # a few bytes of junk before the header still open in viewers
         return FORMATS["pdf"]
     if _looks_like_html(head) or suffix.lower() in FORMATS["html"].suffixes and b"<" in head[:64]:
