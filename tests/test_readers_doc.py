@@ -6,40 +6,19 @@ from __future__ import annotations
 
 import re
 import struct
-from functools import cache
-from pathlib import Path
 
 import pytest
 
-from store.errors import InputError
 from store.parse import parse_file
-from store.readers import Source, read_bytes, read_path
+from store.readers import Source, read_path
 from store.readers.listnumbers import format_number
+from tests._format_helpers import fixture, read, refusal
 
-FORMATS = Path(__file__).parent / "fixtures" / "formats"
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def fixture(prefix: str) -> Path:
-    (path,) = FORMATS.glob(f"{prefix}_*")
-    return path
-
-
-@cache
-def read(prefix: str) -> Source:
-    return read_path(fixture(prefix))
 
 
 def texts(source: Source) -> list[str]:
     return [block.text for block in source.blocks if block.rows is None]
-
-
-def refusal(data: bytes, suffix: str = ".doc") -> str:
-    with pytest.raises(InputError) as info:
-        read_bytes(data, suffix)
-    message = str(info.value)
-    assert message and "\n" not in message
-    return message
 
 
 @pytest.mark.parametrize("prefix", ["doc1", "doc2", "doc3", "doc4", "doc5"])
@@ -132,20 +111,20 @@ def test_word_number_formats(n, fmt, label):
 
 
 def test_an_empty_doc_is_refused():
-    assert refusal(b"") == "empty file: 0 bytes"
+    assert refusal(b"", ".doc") == "empty file: 0 bytes"
 
 
 @pytest.mark.parametrize("keep", [0.3, 0.5, 0.8])
 def test_a_truncated_doc_is_refused(keep):
     data = fixture("doc1").read_bytes()
-    assert refusal(data[:int(len(data) * keep)]) == (
+    assert refusal(data[:int(len(data) * keep)], ".doc") == (
         "truncated Word file: it ends before its last part; download or copy it again")
 
 
 def test_an_office_file_without_a_word_stream_is_refused():
     """An OLE file whose streams hold no Word text (a spreadsheet saved as .doc)."""
     data = fixture("doc3").read_bytes().replace("WordDocument".encode("utf-16-le"), "Workbook\0\0\0\0".encode("utf-16-le"))
-    assert refusal(data).startswith("not a Word document: an Office file without a Word text stream")
+    assert refusal(data, ".doc").startswith("not a Word document: an Office file without a Word text stream")
     assert refusal(data, ".xls").startswith("a spreadsheet or presentation")
 
 
@@ -154,7 +133,7 @@ def test_an_encrypted_doc_is_refused():
     word = data.find(b"\xec\xa5\xc1\x00")  # the FIB: wIdent 0xA5EC, nFib 193
     flags = struct.unpack_from("<H", data, word + 0x0A)[0]
     struct.pack_into("<H", data, word + 0x0A, flags | 0x0100)
-    assert refusal(bytes(data)) == "encrypted Word file: it needs a password to open; save an unprotected copy first"
+    assert refusal(bytes(data), ".doc") == "encrypted Word file: it needs a password to open; save an unprotected copy first"
 
 
 def test_a_doc_in_a_format_the_reader_does_not_know_says_how_to_proceed(monkeypatch):
@@ -164,4 +143,4 @@ def test_a_doc_in_a_format_the_reader_does_not_know_says_how_to_proceed(monkeypa
     data = bytearray(fixture("doc3").read_bytes())
     word = data.find(b"\xec\xa5\xc1\x00")
     struct.pack_into("<H", data, word, 0xA5DC)  # Word 6's wIdent
-    assert refusal(bytes(data)).startswith("old Word/WPS file could not be read; save it as .docx")
+    assert refusal(bytes(data), ".doc").startswith("old Word/WPS file could not be read; save it as .docx")

@@ -6,40 +6,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from functools import cache
-from pathlib import Path
 
-import pytest
-
-from store.errors import InputError
 from store.parse import parse_file
-from store.readers import Source, read_bytes, read_path
 from store.readers.layout import printed_page
-
-FORMATS = Path(__file__).parent / "fixtures" / "formats"
-
-
-def fixture(prefix: str) -> Path:
-    (path,) = FORMATS.glob(f"{prefix}_*")
-    return path
-
-
-@cache
-def read(prefix: str) -> Source:
-    return read_path(fixture(prefix))
-
-
-def block(source: Source, text: str):
-    (found,) = [b for b in source.blocks if b.text == text]
-    return found
-
-
-def refusal(data: bytes, suffix: str = ".ofd") -> str:
-    with pytest.raises(InputError) as info:
-        read_bytes(data, suffix)
-    message = str(info.value)
-    assert message and "\n" not in message
-    return message
+from tests._format_helpers import block, fixture, read, refusal
 
 
 def rewritten(prefix: str, change) -> bytes:
@@ -94,22 +64,22 @@ def test_a_scanned_ofd_is_refused():
         content = re.sub(r"<ofd:TextObject .*?</ofd:TextObject>", "", content, flags=re.DOTALL)
         return content.replace("<ofd:Layer ID=", '<ofd:Layer><ofd:ImageObject ID="9" ResourceID="9" '
                                                   'Boundary="0 0 210 297"/></ofd:Layer><ofd:Layer ID=', 1)
-    assert refusal(rewritten("ofd1", scan)) == "scanned OFD: no text layer; OCR it first"
+    assert refusal(rewritten("ofd1", scan), ".ofd") == "scanned OFD: no text layer; OCR it first"
 
 
 def test_a_zip_without_ofd_xml_named_ofd_is_refused():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         target.writestr("Doc_0/Document.xml", "<Document/>")
-    assert refusal(out.getvalue()) == "not an OFD document: the zip has no OFD.xml naming a document"
+    assert refusal(out.getvalue(), ".ofd") == "not an OFD document: the zip has no OFD.xml naming a document"
     assert refusal(out.getvalue(), ".zip").startswith("a ZIP archive")
 
 
 def test_a_truncated_ofd_is_refused():
     data = fixture("ofd1").read_bytes()
-    assert refusal(data[:len(data) // 2]).startswith("damaged or truncated OFD file")
+    assert refusal(data[:len(data) // 2], ".ofd").startswith("damaged or truncated OFD file")
 
 
 def test_a_page_that_is_not_xml_is_refused():
-    assert refusal(rewritten("ofd2", lambda content: content[:len(content) // 2])).startswith(
+    assert refusal(rewritten("ofd2", lambda content: content[:len(content) // 2]), ".ofd").startswith(
         "damaged or encrypted OFD file: a page is not readable XML")

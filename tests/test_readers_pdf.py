@@ -5,44 +5,18 @@ files it refuses, each with the reason, in one line."""
 from __future__ import annotations
 
 import re
-from functools import cache
-from pathlib import Path
 
 import pytest
 
 from store.errors import InputError
 from store.parse import parse_file
-from store.readers import Source, read_bytes, read_path
+from store.readers import Source, read_path
 from store.readers.layout import PageKind, printed_page, refuse_unreadable
-
-FORMATS = Path(__file__).parent / "fixtures" / "formats"
-
-
-def fixture(prefix: str) -> Path:
-    (path,) = FORMATS.glob(f"{prefix}_*")
-    return path
-
-
-@cache
-def read(prefix: str) -> Source:
-    return read_path(fixture(prefix))
+from tests._format_helpers import block, fixture, read, refusal
 
 
 def lines(source: Source) -> list[str]:
     return [block.text for block in source.blocks if block.rows is None]
-
-
-def block(source: Source, text: str):
-    (found,) = [b for b in source.blocks if b.text == text]
-    return found
-
-
-def refusal(data: bytes, suffix: str = ".pdf") -> str:
-    with pytest.raises(InputError) as info:
-        read_bytes(data, suffix)
-    message = str(info.value)
-    assert message and "\n" not in message
-    return message
 
 
 PAGE_NUMBER_RE = re.compile(r"^[-—－–\s]*(\d+|[IVXivx]+)[-—－–\s]*$|^第\s*\d+\s*页")
@@ -171,6 +145,12 @@ def test_an_image_only_page_in_a_text_pdf_is_named_in_a_warning():
     assert block(source, "止。").page == 4
 
 
+def test_pages_printed_sideways_read_in_the_direction_of_their_text():
+    sideways, upright = read("pdf13"), read("pdf2")
+    assert lines(sideways)[:14] == lines(upright)[:14]
+    assert block(sideways, "止。").page == 3
+
+
 def test_a_pdf_is_told_by_its_bytes_whatever_its_name(tmp_path):
     path = tmp_path / "附件.txt"
     path.write_bytes(fixture("pdf2").read_bytes())
@@ -188,11 +168,11 @@ def test_the_parser_runs_on_the_blocks():
 
 @pytest.mark.parametrize("prefix", ["pdf7", "pdf8"])
 def test_scans_are_refused(prefix):
-    assert refusal(fixture(prefix).read_bytes()) == "scanned PDF: no text layer; OCR it first"
+    assert refusal(fixture(prefix).read_bytes(), ".pdf") == "scanned PDF: no text layer; OCR it first"
 
 
 def test_a_text_layer_with_digits_and_punctuation_mapped_to_wrong_characters_is_refused():
-    assert refusal(fixture("pdf9").read_bytes()).startswith(
+    assert refusal(fixture("pdf9").read_bytes(), ".pdf").startswith(
         "garbled PDF text layer: its digits and punctuation come out as wrong Chinese characters")
 
 
@@ -209,7 +189,7 @@ def test_the_garbled_rule_is_about_the_convention_not_one_file():
 
 
 def test_a_pdf_that_needs_a_password_is_refused():
-    assert refusal(fixture("pdf10").read_bytes()) == (
+    assert refusal(fixture("pdf10").read_bytes(), ".pdf") == (
         "encrypted PDF: it needs a password to open; save or print an unprotected copy first")
 
 
@@ -221,10 +201,10 @@ def test_a_pdf_encrypted_only_against_copying_opens_as_in_any_viewer():
 def test_truncated_pdfs_are_refused(keep):
     data = fixture("pdf2").read_bytes()
     cut = data[:keep] if isinstance(keep, int) else data[:int(len(data) * keep)]
-    assert refusal(cut) == "truncated PDF: the file ends before its end marker; download or copy it again"
+    assert refusal(cut, ".pdf") == "truncated PDF: the file ends before its end marker; download or copy it again"
 
 
 def test_a_damaged_pdf_is_refused():
     data = fixture("pdf2").read_bytes()
     damaged = data[:1024] + bytes(len(data) - 2048) + data[-1024:]
-    assert refusal(damaged).startswith("damaged PDF")
+    assert refusal(damaged, ".pdf").startswith("damaged PDF")

@@ -376,48 +376,48 @@ def _level(data: bytes, pos: int) -> tuple[_Level, int]:
     return level, pos + 2 + 2 * cch
 
 
-def _lists(table: bytes, fib: _Fib) -> tuple[dict[int, _List], list[_ListFormat]]:
+def _list_definitions(table: bytes, fib: _Fib) -> dict[int, _List]:
+    """The lists (LSTF in PlfLst, their LVLs right after it) by list id."""
     lists: dict[int, _List] = {}
-    if len(fib.places) > _PLF_LST and fib.places[_PLF_LST][1]:
-        offset, length = fib.places[_PLF_LST]
-        (count,) = struct.unpack_from("<h", table, offset)
-        headers = []
-        for index in range(count):
-            at = offset + 2 + 28 * index
-            (lsid,) = struct.unpack_from("<i", table, at)
-            simple = table[at + 26] & 0x01
-            headers.append((lsid, 1 if simple else 9))
-        pos = offset + length  # the levels follow PlfLst
-        for lsid, count_levels in headers:
-            levels = []
-            for _ in range(count_levels):
-                level, pos = _level(table, pos)
-                levels.append(level)
-            lists[lsid] = _List(lsid, levels)
+    if len(fib.places) <= _PLF_LST or not fib.places[_PLF_LST][1]:
+        return lists
+    offset, length = fib.places[_PLF_LST]
+    (count,) = struct.unpack_from("<h", table, offset)
+    pos = offset + length
+    for index in range(count):
+        at = offset + 2 + 28 * index
+        (lsid,) = struct.unpack_from("<i", table, at)
+        levels = []
+        for _ in range(1 if table[at + 26] & 0x01 else 9):  # fSimpleList: one level
+            level, pos = _level(table, pos)
+            levels.append(level)
+        lists[lsid] = _List(lsid, levels)
+    return lists
+
+
+def _list_formats(table: bytes, fib: _Fib) -> list[_ListFormat]:
+    """The list formats (LFO in PlfLfo, their LFOData after them) that paragraphs name by
+    1-based index (ilfo)."""
     formats: list[_ListFormat] = []
-    if len(fib.places) > _PLF_LFO and fib.places[_PLF_LFO][1]:
-        offset, length = fib.places[_PLF_LFO]
-        (count,) = struct.unpack_from("<i", table, offset)
-        entries = []
-        for index in range(count):
-            at = offset + 4 + 16 * index
-            (lsid,) = struct.unpack_from("<i", table, at)
-            entries.append((lsid, table[at + 12]))
-        pos = offset + 4 + 16 * count
-        for lsid, overrides in entries:
-            lfo = _ListFormat(lsid)
-            pos += 4  # LFOData.cp
-            for _ in range(overrides):
-                start, flags = struct.unpack_from("<iI", table, pos)
-                pos += 8
-                level_number = flags & 0x0F
-                if flags & 0x10:
-                    lfo.start_overrides[level_number] = start
-                if flags & 0x20:
-                    level, pos = _level(table, pos)
-                    lfo.level_overrides[level_number] = level
-            formats.append(lfo)
-    return lists, formats
+    if len(fib.places) <= _PLF_LFO or not fib.places[_PLF_LFO][1]:
+        return formats
+    offset, _length = fib.places[_PLF_LFO]
+    (count,) = struct.unpack_from("<i", table, offset)
+    pos = offset + 4 + 16 * count
+    for index in range(count):
+        at = offset + 4 + 16 * index
+        lfo = _ListFormat(struct.unpack_from("<i", table, at)[0])
+        pos += 4  # LFOData.cp
+        for _ in range(table[at + 12]):  # clfolvl: the levels it overrides
+            start, flags = struct.unpack_from("<iI", table, pos)
+            pos += 8
+            if flags & 0x10:  # fStartAt
+                lfo.start_overrides[flags & 0x0F] = start
+            if flags & 0x20:  # fFormatting: a whole level follows
+                level, pos = _level(table, pos)
+                lfo.level_overrides[flags & 0x0F] = level
+        formats.append(lfo)
+    return formats
 
 
 class _Numbering:
@@ -604,7 +604,7 @@ def _read_word97(data: bytes) -> Source:
         text = _text(word, pieces, end, _CODEPAGES.get(fib.fe_language))
         styles = _styles(fib.blob(table, _STSHF))
         story = _Story(text, pieces, _Paragraphs(word, fib.blob(table, _PLCF_BTE_PAPX), styles, objects),
-                       _Numbering(*_lists(table, fib)))
+                       _Numbering(_list_definitions(table, fib), _list_formats(table, fib)))
         boxes = _text_boxes(fib, table)
     except (struct.error, IndexError, ValueError) as exc:
         raise _Unreadable(str(exc)) from None

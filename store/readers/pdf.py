@@ -14,6 +14,7 @@ Lines are built from characters by baseline, not by the glyph boxes the librarie
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections import Counter
 
@@ -98,21 +99,42 @@ def _page_kind(document, index: int, texts: list[str]) -> PageKind:
 # --------------------------------------------------------------------------- pages
 
 
+def _direction(char: dict) -> int:
+    """The way a character's text runs, in degrees counter-clockwise (0 for upright text)."""
+    a, b = char["matrix"][0], char["matrix"][1]
+    return round(math.degrees(math.atan2(b, a)) / 90) % 4 * 90
+
+
 def _read_page(page, number: int) -> Page:
-    """A page's lines and ruled tables; a table's characters are not read again as lines."""
+    """A page's lines and ruled tables; a table's characters are not read again as lines.
+    Text is read in the direction most of the page's characters run: a page printed sideways
+    (a landscape table on a portrait page) reads like any other; text running across the
+    main direction (a seal's rim, a watermark, a vertical margin note) is left out."""
     width, height = float(page.width), float(page.height)
+    directions = Counter(_direction(c) for c in page.chars if not c["text"].isspace())
+    turn = directions.most_common(1)[0][0] if directions else 0
+    angle = math.radians(turn)
+    cos, sin = round(math.cos(angle)), round(math.sin(angle))
+    corners = [(x * cos + y * sin, -x * sin + y * cos) for x in (0, width) for y in (0, height)]
+    left, top = min(u for u, _v in corners), max(v for _u, v in corners)
     chars = []
     for char in page.chars:
-        if not char.get("upright", True):
-            continue  # rotated text: watermarks, seals' rims, vertical margin notes
-        placed = {"text": char["text"], "x0": char["x0"], "x1": char["x1"], "size": char["size"],
-                  "baseline": height - char["matrix"][5], "fontname": char["fontname"],
-                  "color": char.get("non_stroking_color")}
-        if 0 <= (placed["x0"] + placed["x1"]) / 2 <= width and 0 <= placed["baseline"] <= height + placed["size"]:
-            chars.append(placed)
+        if _direction(char) != turn:
+            continue
+        x, y = char["matrix"][4], char["matrix"][5]  # the glyph's origin on its baseline, y up
+        start = x * cos + y * sin - left if turn else char["x0"]
+        # turned a quarter, the glyph box's height is its advance, its width the type size
+        advance, size = ((char["x1"] - char["x0"], char["size"]) if turn in (0, 180)
+                         else (char["bottom"] - char["top"], char["x1"] - char["x0"]))
+        chars.append({"text": char["text"], "x0": start, "x1": start + advance, "size": size,
+                      "baseline": top - (-x * sin + y * cos), "fontname": char["fontname"],
+                      "color": char.get("non_stroking_color")})
+    if turn in (90, 270):
+        width, height = height, width
+    chars = [c for c in chars if 0 <= (c["x0"] + c["x1"]) / 2 <= width and 0 <= c["baseline"] <= height + c["size"]]
     sizes = Counter(round(c["size"], 1) for c in chars if not c["text"].isspace())
     tables: list[Table] = []
-    if page.rects or page.lines:
+    if turn == 0 and (page.rects or page.lines):  # the table finder works on upright pages
         placed = Placed(chars)
         taken: set[int] = set()
         for found in page.find_tables():
