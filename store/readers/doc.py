@@ -6,8 +6,10 @@ WPS-saved files, catdoc drops text that spans two pieces (the 2019 of 2019年7�
 the 文号 of OA-generated files, which is a MERGEFIELD result. The format is documented
 ([MS-DOC]): the File Information Block (FIB) points to the piece table (CLX) in the table
 stream, the pieces give the text as UTF-16 or as 8-bit characters; paragraph properties
-(alignment, style, list membership) sit in PAPX pages, and list definitions (LST, LFO) give
-the numbering (第一章, 第一节) that Word draws but never stores as text.
+(alignment, style, list membership, table cells) sit in PAPX pages, list definitions (LST,
+LFO) give the numbering (第一章, 第一节) that Word draws but never stores as text, and text
+boxes (where some offices put the 版头 and the 文号) are a story of their own, anchored in the
+main text.
 
 Where the file cannot be read that way (Word 6/95, damaged structures), antiword or
 LibreOffice is used if installed; otherwise the file is refused with what to do.
