@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
-"""Format readers benchmark: milliseconds per file for each real file in tests/fixtures/formats.
+"""Format readers benchmark: how long reading a received file takes, per format, after start-up.
 
-    python bench/formats_bench.py [--reps 20] [--only html,docx]
+    python bench/formats_bench.py [--reps 20] [--only html,docx,pdf,doc,ofd]
 
-Each format has its own section (a function below, registered in SECTIONS). A section reads
-every file of its format with store.readers.read_bytes once untimed (library imports and first
-calls), then --reps times → read_ms (median); the same bytes through the whole parse
-(read_bytes + store.parse.parse_source) → parse_ms (median). Wall time, one core. Targets
-(issue 10, after start-up): a web page ≤ 50 ms, a .docx ≤ 100 ms.
+Every real file of tests/fixtures/formats is read in this process after a first untimed read of
+its format (library imports, first calls, PDF CMaps), so the figures are what a folder import
+pays per file. Each format has its own section (a function below, registered in SECTIONS):
 
-The start-up a format adds is measured apart, in new interpreters: the median over 5 runs of
-the time to import the reader's library (`python -X importtime`, cumulative µs of the
-top-level module) → import_ms, and the size of its installed files → install_mb.
+* html, docx: read_bytes → read_ms, and read + the whole parse → parse_ms (medians of --reps,
+  wall time); targets a web page ≤ 50 ms, a .docx ≤ 100 ms; the reader's library import time
+  and installed size are measured in new interpreters (`python -X importtime`);
+* pdf: seconds per file (wall and CPU) and per page (medians of at most 3 runs); the 30-page
+  target is pdf1 (33 pages) in ≤ 5 s; pdf_cold_s is the first PDF in a new interpreter,
+  imports included; files the reader refuses (scans, garbled layers) are timed too;
+* doc, ofd: milliseconds per file.
 
 The last line printed is one JSON object with every figure.
 """
@@ -30,8 +32,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from store.errors import InputError  # noqa: E402
 from store.parse import parse_source  # noqa: E402
-from store.readers import read_bytes  # noqa: E402
+from store.readers import read_bytes, read_path  # noqa: E402
 
 FIXTURES = REPO / "tests" / "fixtures" / "formats"
 
@@ -99,7 +102,74 @@ def bench_docx(reps: int) -> dict:
     return {"files": rows, "dependency": cost, "max_parse_ms": max(r["parse_ms"] for r in rows)}
 
 
-SECTIONS = {"html": bench_html, "docx": bench_docx}
+# ------------------------------------------------------------------------------ PDF, old Word, OFD
+
+
+def _timed(path: Path, reps: int) -> tuple[float, float, str, int]:
+    """Median wall and CPU seconds to read a file, what came of it, and its page count. CPU
+    time is the figure another busy process on the machine disturbs less."""
+    walls, cpus = [], []
+    outcome, pages = "read", 0
+    for _ in range(reps):
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            source = read_path(path)
+            pages = int(source.info.get("pages", 0))
+        except InputError as exc:
+            outcome = f"refused: {str(exc).split(':')[0]}"
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus), outcome, pages
+
+
+def bench_pdf(reps: int) -> dict:
+    reps = min(reps, 3)  # the civil code alone takes 20 s a read
+    read_path(next(FIXTURES.glob("pdf2_*")))  # start-up: libraries imported, CMaps loaded once
+    figures = {}
+    print("PDF")
+    for path in sorted(FIXTURES.glob("pdf*.pdf"), key=lambda p: int(p.name[3:].split("_")[0])):
+        seconds, cpu, outcome, pages = _timed(path, reps)
+        per_page = seconds / pages if pages else None
+        name = path.name.split("_")[0]
+        figures[name] = {"s": round(seconds, 3), "cpu_s": round(cpu, 3), "pages": pages,
+                         "s_per_page": round(per_page, 4) if per_page else None, "outcome": outcome}
+        print(f"  {path.name:52} {seconds:6.2f} s (cpu {cpu:6.2f})  {pages:4} pages  "
+              f"{per_page * 1000 if per_page else 0:5.0f} ms/page  {outcome}")
+    figures["cold_s"] = round(bench_pdf_cold(), 3)
+    print(f"  first PDF in a new process (imports included): {figures['cold_s']:.2f} s")
+    return figures
+
+
+def bench_pdf_cold() -> float:
+    """The first PDF in a new interpreter: Python start, imports, reading pdf2."""
+    code = ("import time; t = time.perf_counter(); from store.readers import read_path; "
+            f"read_path({str(next(FIXTURES.glob('pdf2_*')))!r}); print(time.perf_counter() - t)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    return float(done.stdout.strip())
+
+
+def _bench_by_file(pattern: str, label: str, reps: int) -> dict:
+    paths = sorted(FIXTURES.glob(pattern))
+    read_path(paths[0])  # start-up
+    figures = {}
+    print(label)
+    for path in paths:
+        seconds, cpu, outcome, _pages = _timed(path, reps)
+        figures[path.name.split("_")[0]] = {"ms": round(seconds * 1000, 1), "cpu_ms": round(cpu * 1000, 1),
+                                            "outcome": outcome}
+        print(f"  {path.name:52} {seconds * 1000:6.1f} ms (cpu {cpu * 1000:6.1f})  {outcome}")
+    return figures
+
+
+def bench_doc(reps: int) -> dict:
+    return _bench_by_file("doc*.doc", "old Word .doc (store.readers.doc)", reps)
+
+
+def bench_ofd(reps: int) -> dict:
+    return _bench_by_file("ofd*.ofd", "OFD (store.readers.ofd)", reps)
+
+
+SECTIONS = {"html": bench_html, "docx": bench_docx, "pdf": bench_pdf, "doc": bench_doc, "ofd": bench_ofd}
 
 
 def main() -> None:

@@ -183,7 +183,7 @@ def test_outline_plain_and_province_override(home):
     (lambda d: d / "missing.txt", "{path}: no such file"),
     (lambda d: d, "{path}: is a folder, not a file"),
     (lambda d: (d / "empty.txt", (d / "empty.txt").write_bytes(b""))[0], "{path}: empty file"),
-    (lambda d: (d / "doc.pdf", (d / "doc.pdf").write_bytes(b"%PDF-1.4\n"))[0], "{path}: a PDF"),
+    (lambda d: (d / "doc.pdf", (d / "doc.pdf").write_bytes(b"%PDF-1.4\n"))[0], "{path}: truncated PDF"),
 ])
 def test_outline_of_a_bad_file_is_a_one_line_error(tmp_path, make, starts):
     path = make(tmp_path)

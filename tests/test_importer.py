@@ -284,10 +284,11 @@ def test_folders_are_walked_recursively_for_readable_files(empty_db, tmp_path):
     (root / "README").write_text("说明", encoding="utf-8")
 
     assert [p.relative_to(root).as_posix() for p in expand_paths([root])] == [
-        "2016/辽宁/costs.txt", "2021/notes.docx", "2021/xinzhou.md"]
+        "2016/辽宁/costs.txt", "2021/notes.docx", "2021/scan.pdf", "2021/xinzhou.md"]
     results = import_paths(empty_db, [root])
-    assert [r.status for r in results] == ["imported", "refused", "imported"]
+    assert [r.status for r in results] == ["imported", "refused", "refused", "imported"]
     assert results[1].message == "damaged Word document: not a readable zip file"
+    assert results[2].message.startswith("truncated PDF")
     provinces = {row[0] for row in empty_db.conn.execute("SELECT province FROM documents")}
     assert provinces == {"辽宁省", "山西省"}
 

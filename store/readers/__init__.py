@@ -38,9 +38,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("text", "plain text", (".txt", ".text", ".md"), "store.readers.text"),
     Format("html", "web page", (".html", ".htm", ".shtml", ".xhtml", ".mht"), "store.readers.html"),
     Format("docx", "Word document", (".docx", ".docm", ".wpsx"), "store.readers.docx"),
-    Format("doc", "old Word or WPS document", (".doc", ".wps", ".dot")),
-    Format("pdf", "PDF document", (".pdf",)),
-    Format("ofd", "OFD document", (".ofd",)),
+    Format("doc", "old Word or WPS document", (".doc", ".wps", ".dot"), "store.readers.doc"),
+    Format("pdf", "PDF document", (".pdf",), "store.readers.pdf"),
+    Format("ofd", "OFD document", (".ofd",), "store.readers.ofd"),
     Format("zip", "ZIP archive", (".zip",), refusal="unpack it and import the files inside"),
     Format("office", "spreadsheet or presentation", (".xls", ".xlsx", ".ppt", ".pptx", ".et", ".dps"),
            refusal="policy documents are imported from text, web pages, Word and PDF files"),
@@ -51,13 +51,6 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            refusal="unpack it and import the files inside"),
     Format("rtf", "RTF document", (".rtf",), refusal="save it as .docx or plain text first"),
 )}
-
-_NOT_YET = {
-    "doc": "save it as .docx or plain text first",
-    "pdf": "copy its text into a .txt file first",
-    "ofd": "export it as PDF or plain text first",
-}
-"""Refusals for formats whose reader is not installed in this build."""
 
 FOLDER_SUFFIXES = frozenset(s for f in FORMATS.values() if f.module for s in f.suffixes)
 """Files taken from a folder: those of the formats that can be read. A file named on the
@@ -97,9 +90,15 @@ def sniff(data: bytes, suffix: str = "") -> Format:
         if head.startswith(magic):
             return FORMATS[name]
     if head.startswith(b"PK\x03\x04"):
-        return FORMATS[_zip_kind(data)]
+        kind = _zip_kind(data)
+        if kind == "zip":  # a damaged or fake .docx or .ofd (cut short, no content): its reader says why
+            kind = next((name for name in ("docx", "ofd") if suffix.lower() in FORMATS[name].suffixes), kind)
+        return FORMATS[kind]
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return FORMATS["doc" if _ole_has_word_stream(data) else "office"]
+        # a .doc cut short may have lost the directory that names its streams: its reader
+        # tells what is wrong with it
+        word = _ole_has_word_stream(data) or suffix.lower() in FORMATS["doc"].suffixes
+        return FORMATS["doc" if word else "office"]
     if b"%PDF-" in head[:1024]:  # a few bytes of junk before the header still open in viewers
         return FORMATS["pdf"]
     if _looks_like_html(head) or suffix.lower() in FORMATS["html"].suffixes and b"<" in head[:64]:
@@ -143,10 +142,8 @@ def read_bytes(data: bytes, suffix: str = "") -> Source:
     if not data:
         raise InputError("empty file: 0 bytes")
     fmt, what = what_it_is(data, suffix)
-    if fmt.name == "zip" and suffix.lower() in FORMATS["docx"].suffixes:
-        fmt = FORMATS["docx"]  # a damaged or fake .docx: the Word reader says what is wrong
     if fmt.module is None:
-        reason = fmt.refusal or _NOT_YET.get(fmt.name, "it cannot be read")
+        reason = fmt.refusal or "it cannot be read"
         raise InputError(f"{what}: {reason}")
     source = importlib.import_module(fmt.module).read(data)
     source.sha256 = hashlib.sha256(data).hexdigest()
