@@ -614,7 +614,8 @@ def test_newer_is_decided_across_time_zones(two_databases):
 
 
 def test_undo_after_importing_someone_elses_history(two_databases):
-    """An undo recorded in the other database does not mark a local batch as undone."""
+    """An undo recorded in the other database does not mark a local batch as undone: once the
+    import is undone, the next undo is bob's own last change."""
     ours, theirs = two_databases
     set_status(ours, [clause_with(ours.conn, PHRASES[0])], "flagged", "alice")
     assert undo(ours, "alice")
@@ -622,6 +623,7 @@ def test_undo_after_importing_someone_elses_history(two_databases):
     mine = clause_with(theirs.conn, PHRASES[1])
     set_status(theirs, [mine], "reviewed", "bob")  # bob's batch 1, alice undid her batch 1
     import_records(theirs, export_records(ours.conn), "bob")
+    assert undo(theirs, "bob").startswith("undid the annotation import")
     assert undo(theirs, "bob").startswith("undid 1 change (status)")
     assert annotation_for(theirs.conn, mine).status == "unreviewed"
 
