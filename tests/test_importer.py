@@ -11,7 +11,7 @@ import pytest
 import store.importer as importer
 from sample_db import SAMPLE_DIR
 from store.db import Store
-from store.importer import expand_paths, import_file, import_paths
+from store.importer import import_file, import_paths, plan_folder_import
 from store.model import Node
 from store.normalize import fold
 from store.parse import parse_file
@@ -283,7 +283,7 @@ def test_folders_are_walked_recursively_for_text_files(empty_db, tmp_path):
     (root / "2021" / ".draft.txt").write_text("草稿", encoding="utf-8")
     (root / "README").write_text("说明", encoding="utf-8")
 
-    assert [p.relative_to(root).as_posix() for p in expand_paths([root])] == ["2016/辽宁/costs.txt", "2021/xinzhou.md"]
+    assert [p.relative_to(root).as_posix() for p in plan_folder_import([root]).files] == ["2016/辽宁/costs.txt", "2021/xinzhou.md"]
     results = import_paths(empty_db, [root])
     assert [r.status for r in results] == ["imported", "imported"]
     provinces = {row[0] for row in empty_db.conn.execute("SELECT province FROM documents")}
