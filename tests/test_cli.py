@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from sample_db import SAMPLE_DIR, sample_files
+from store.db import Store
 from store.model import Node
 from store.normalize import fold
 from store.parse import parse_file
@@ -376,3 +377,110 @@ def test_a_read_only_database_is_refused_in_one_line(tmp_path):
     assert "Traceback" not in result.stderr
     assert result.returncode == 1 and len(result.stderr.splitlines()) == 1, result.stderr
     assert "readonly" in result.stderr or "read-only" in result.stderr
+
+
+# --------------------------------------------------------------------------- conventions
+
+
+@pytest.mark.parametrize("args,starts", [
+    (["frobnicate"], "argument COMMAND: invalid choice: 'frobnicate'"),
+    (["search"], "the following arguments are required: QUERY"),
+    (["search", "税", "--bogus"], "unrecognized arguments: --bogus"),
+    (["tags", "color", "重点"], "the following arguments are required: color"),
+    (["import", "--max-size", "big", "x.txt"], "argument --max-size: invalid float value: 'big'"),
+])
+def test_usage_errors_are_one_line_with_exit_1(tmp_path, args, starts):
+    result = run(tmp_path, *args)
+    one_line_error(result, starts)
+    assert "--help" in result.stderr
+
+
+def test_version(tmp_path):
+    result = run(tmp_path, "--version")
+    assert (result.returncode, result.stdout) == (0, f"policy-review {_installed_version()}\n")
+
+
+def _installed_version() -> str:
+    from importlib import metadata
+
+    return metadata.version("policy-review")
+
+
+def test_a_leading_dash_is_a_word_in_a_query_and_a_tag(tmp_path, db):
+    everything = _search(tmp_path, db, "province:辽宁")["total"]
+    with_word = _search(tmp_path, db, "公积金 province:辽宁")["total"]
+    assert 0 < with_word < everything
+    for args in (["-公积金", "province:辽宁"], ["-公积金 province:辽宁"], ["--", "-公积金 province:辽宁"]):
+        assert _search(tmp_path, db, *args)["total"] == everything - with_word
+    copy = tmp_path / "tags.db"
+    shutil.copy(db, copy)
+    clause = _search(tmp_path, copy, "营改增", "--limit", "1")["results"][0]["clause_id"]
+    assert run(tmp_path, "tag", str(clause), "--add", "-neg", "--db", str(copy)).returncode == 0
+    assert run(tmp_path, "tag", str(clause), "--add", "-o", "--db", str(copy)).returncode == 0  # -o is not tag's
+    shown = json.loads(run(tmp_path, "show", str(clause), "--json", "--db", str(copy)).stdout)
+    assert shown["tags"] == ["-neg", "-o"]
+
+
+def test_search_prints_a_snippet_around_the_match_and_full_the_clause(tmp_path, db):
+    [hit] = _search(tmp_path, db, "水利建设基金")["results"]
+    assert hit["text"].index("水利建设基金") > 40  # far into a long clause
+    short = run(tmp_path, "search", "水利建设基金", "--db", str(db)).stdout.strip()
+    full = run(tmp_path, "search", "水利建设基金", "--full", "--db", str(db)).stdout.strip()
+    assert "水利建设基金" in short and hit["text"][:40] not in short and "…" in short
+    assert len(short) < len(full)
+    assert full.endswith(hit["text"].replace("\n", " "))
+
+
+def test_stats_on_a_missing_database_says_so_and_creates_none(tmp_path):
+    default = tmp_path / "nothing-here" / "policy-review.db"
+    env = {**isolated_env(tmp_path), "POLICY_REVIEW_DB": str(default)}
+    one_line_error(run(tmp_path, "stats", env=env), f"no database yet at {default}")
+    assert not default.exists() and not default.parent.exists()
+
+
+def test_exporting_no_clause_is_refused_and_writes_nothing(tmp_path, db):
+    note = tmp_path / "empty.md"
+    one_line_error(run(tmp_path, "export", "-o", str(note), "--query", "量子纠缠", "--db", str(db)),
+                   "nothing to export: no clause fits --query '量子纠缠'")
+    assert not note.exists()
+
+
+def test_max_size_is_reported_in_real_units(tmp_path):
+    size = XINZHOU.stat().st_size
+    result = run(tmp_path, "import", "--max-size", "0.01", str(XINZHOU), "--db", str(tmp_path / "x.db"))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (f"{XINZHOU}: refused: too large: {size / 1024:.1f} KB (limit 10.2 KB); "
+                                             "split it into one file per document")
+
+
+@pytest.mark.parametrize("size", ["1e308", "4097"])
+def test_an_absurd_max_size_is_a_one_line_error(tmp_path, size):
+    one_line_error(run(tmp_path, "import", "--max-size", size, str(XINZHOU), "--db", str(tmp_path / "x.db")),
+                   "--max-size must be a positive number of MB, at most 2048")
+
+
+def test_a_tag_color_must_be_a_color(tmp_path, db):
+    copy = tmp_path / "colors.db"
+    shutil.copy(db, copy)
+    clause = _search(tmp_path, copy, "营改增", "--limit", "1")["results"][0]["clause_id"]
+    run(tmp_path, "tag", str(clause), "--add", "重点", "--db", str(copy))
+    one_line_error(run(tmp_path, "tags", "color", "重点", "notacolor", "--db", str(copy)), "not a color: 'notacolor'")
+    assert run(tmp_path, "tags", "color", "重点", "#ff8800", "--db", str(copy)).returncode == 0
+    assert run(tmp_path, "tags", "color", "重点", "nope", "--db", str(copy)).returncode == 1
+    with Store(copy) as store:
+        assert store.conn.execute("SELECT color FROM tags WHERE name = '重点'").fetchone()[0] == "#ff8800"
+
+
+@pytest.mark.parametrize("query,starts", [
+    ('province:""', "'province:' needs a value"),
+    ('tag:""', "'tag:' needs a value"),
+    ("的" * 10_000, "the query is 10,000 characters long; at most 200"),
+])
+def test_more_malformed_queries_are_one_line_errors(tmp_path, db, query, starts):
+    one_line_error(run(tmp_path, "search", "--db", str(db), "--", query), starts)
+
+
+@pytest.mark.parametrize("query", ["a-b", "2099-2100年"])
+def test_a_query_with_a_dash_that_finds_nothing_is_not_an_error(tmp_path, db, query):
+    result = run(tmp_path, "search", "--db", str(db), query)
+    assert (result.returncode, result.stdout, result.stderr.splitlines()[0]) == (0, "", "0 clauses match")

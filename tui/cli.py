@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("search", parents=[db_parent], help="find clauses by keyword (see README for the query language)")
-    p.add_argument("query", metavar="QUERY")
+    p.add_argument("query", nargs="+", metavar="QUERY", help="one or more words; they are joined with spaces")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--limit", type=count_limit, default=100, metavar="N",
                    help="at most N results (default 100; 0 for all)")

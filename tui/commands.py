@@ -423,7 +423,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from store.search import parse_query, search, snippet
 
-    query = parse_query(args.query)  # a malformed or too long query is refused before the database is opened
+    query = parse_query(" ".join(args.query))  # a malformed or too long query: refused before opening the database
     with open_store(args) as store:
         limit = args.limit or 1 << 62
         result = search(store.conn, query, limit=limit, rank=args.rank)
