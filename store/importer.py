@@ -76,7 +76,8 @@ class ImportPlan:
 
 def plan_folder_import(paths: Iterable[Path]) -> ImportPlan:
     """The files an import of `paths` takes: a file as named, whatever its name; a folder
-    walked in name order for the formats that can be read, skipping hidden files and hidden
+    walked (each folder's files, then its subfolders, in name order) for the formats that
+    can be read, skipping hidden files and hidden
     folders (.git, .venv, caches), never following a link out of it, and naming every file or
     folder that cannot be read."""
     plan = ImportPlan()

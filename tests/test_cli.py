@@ -484,3 +484,84 @@ def test_more_malformed_queries_are_one_line_errors(tmp_path, db, query, starts)
 def test_a_query_with_a_dash_that_finds_nothing_is_not_an_error(tmp_path, db, query):
     result = run(tmp_path, "search", "--db", str(db), query)
     assert (result.returncode, result.stdout, result.stderr.splitlines()[0]) == (0, "", "0 clauses match")
+
+
+# --------------------------------------------------------------------------- folder imports
+
+
+def _many_files(root: Path, n: int) -> list[Path]:
+    """n small distinct policy files (the Xinzhou sample's notice, numbered)."""
+    root.mkdir()
+    notice = XINZHOU.read_text(encoding="utf-8").split("忻州市“十四五”“六最”营商环境建设规划\n")[0]
+    paths = []
+    for i in range(n):
+        path = root / f"{i:03}.txt"
+        path.write_text(notice.replace("忻州市人民政府", f"忻州市人民政府（第{i}号）", 1), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_a_big_folder_is_counted_and_confirmed_first(tmp_path):
+    root = tmp_path / "home"
+    _many_files(root, 41)
+    db = tmp_path / "r.db"
+    one_line_error(run(tmp_path, "import", str(root), "--no-keywords", "--db", str(db)),
+                   f"41 files to import from {root}: add --yes to confirm")
+    assert not db.exists()
+    declined = run(tmp_path, "import", str(root), "--no-keywords", "--db", str(db), answer="n\n")
+    assert (declined.returncode, declined.stdout, declined.stderr) == (
+        0, "", f"41 files to import from {root}. Import them all? [y/N] nothing imported\n")
+    assert not db.exists()
+    accepted = run(tmp_path, "import", str(root), "--no-keywords", "--db", str(db), answer="y\n")
+    assert accepted.returncode == 0 and accepted.stderr.endswith("41 files: 41 imported\n")
+    again = run(tmp_path, "import", str(root), "--no-keywords", "--yes", "--db", str(db))
+    assert again.returncode == 0 and again.stderr == "41 files: 41 unchanged\n"
+
+
+def test_a_full_disk_names_the_file_and_the_summary_follows(tmp_path, monkeypatch):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_bytes(XINZHOU.read_bytes())
+    second.write_bytes((SAMPLE_DIR / "jilin-supply-side-reform-2016.txt").read_bytes())
+    import tui.commands
+
+    real_open = tui.commands.open_store
+
+    def nearly_full(args, **kwargs):  # room for Xinzhou (10 pages of 16 KB), not for Jilin (26 more)
+        store = real_open(args, **kwargs)
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages + 15}")
+        return store
+
+    monkeypatch.setattr(tui.commands, "open_store", nearly_full)
+    result = run(tmp_path, "import", str(first), str(second), "--no-keywords", "--db", str(tmp_path / "r.db"))
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{first}: imported")
+    assert result.stderr.splitlines() == [f"{second}: refused: disk full", "2 files: 1 imported, 1 refused"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_cancels_an_import_keeping_the_files_done(tmp_path):
+    """A real process and a real SIGINT, sent once the first file is reported."""
+    import signal
+
+    root = tmp_path / "folder"
+    paths = _many_files(root, 30)
+    db = tmp_path / "r.db"
+    process = subprocess.Popen([*COMMAND, "import", str(root), "--no-keywords", "--db", str(db)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=isolated_env(tmp_path))
+    first = process.stdout.readline()
+    assert first.startswith(f"{paths[0]}: imported"), first
+    process.send_signal(signal.SIGINT)
+    rest, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    done = [first, *rest.splitlines()]
+    lines = err.splitlines()
+    assert lines[0].startswith("cancelling: the file being imported is left out")
+    cancelled = [line for line in lines if line.endswith(": cancelled; not imported")]
+    assert len(cancelled) == 1
+    assert lines[-1].startswith(f"{len(done) + 1} files: {len(done)} imported, 1 cancelled; import cancelled, "
+                                f"{30 - len(done) - 1} files not started")
+    with Store(db) as store:
+        assert store.conn.execute("SELECT count(DISTINCT source_path) FROM documents").fetchone()[0] == len(done)
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

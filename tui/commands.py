@@ -86,8 +86,8 @@ def confirm(question: str, refusal: str, yes: bool) -> bool:
         return True
     if not sys.stdin.isatty():
         raise PolicyReviewError(f"{refusal}: add --yes to confirm")
-    answer = input(visible(question) + " [y/N] ")
-    return answer.strip().lower() in ("y", "yes")
+    print(visible(question) + " [y/N] ", end="", file=sys.stderr, flush=True)  # stdout is for output
+    return input().strip().lower() in ("y", "yes")
 
 
 # --------------------------------------------------------------------------- database
