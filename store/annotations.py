@@ -525,9 +525,14 @@ def reattach(conn: sqlite3.Connection, document_ids: Sequence[int],
     return len(matches), len(pending) - len(matches)
 
 
+SOURCE_PARTS = 3
+"""How much of a file's path an exchanged record names (its folder's folder, its folder, its
+name): enough to tell two copies of a document apart, not the rest of a reviewer's paths."""
+
+
 def match_clauses(conn: sqlite3.Connection, references: Sequence[tuple], document_ids: Sequence[int],
                   renamed: dict[str, str], condition: str = "",
-                  sources: dict[object, str] | None = None) -> dict[object, tuple]:
+                  sources: dict[object, str] | None = None, shared: bool = False) -> dict[object, tuple]:
     """Find clauses again after a re-import. `references` are (reference id, clause key,
     document identity, path, text) of clauses as they were; the result maps reference ids
     to rows (id, key, identity, path, title, text, document title, source path) of clauses of
@@ -535,7 +540,9 @@ def match_clauses(conn: sqlite3.Connection, references: Sequence[tuple], documen
     very similar text anywhere in the same document. A clause is given to one reference at
     most, and exact keys go first, so an older reference never takes a clause another one
     owns. Two copies of one document (two files) have the same keys: `sources` (reference id
-    → the file name it came from) picks the copy of the same file first."""
+    → the end of the path of the file it came from) picks the copy of the same file first. With `shared`,
+    several references may get the same clause (records to merge into one annotation): a
+    clause already given is then only the last choice, not excluded."""
     if not references or not document_ids:
         return {}
     marks = ",".join("?" * len(document_ids))
@@ -545,11 +552,9 @@ def match_clauses(conn: sqlite3.Connection, references: Sequence[tuple], documen
             ORDER BY c.sort_key""",
         list(document_ids),
     ).fetchall()
-    by_key: dict[str, list[tuple]] = {}
-    by_path: dict[tuple[str, str], list[tuple]] = {}
-    for row in clauses:
-        by_key.setdefault(row[1], []).append(row)
-        by_path.setdefault((row[2], row[3]), []).append(row)
+    tails = {row[0]: PurePath(row[7]).parts for row in clauses} if sources else {}
+    by_key = _grouped(clauses, lambda row: row[1], tails)
+    by_path = _grouped(clauses, lambda row: (row[2], row[3]), tails)
     taken: set[int] = set()
     matches: dict[object, tuple] = {}
     sources = sources or {}
@@ -557,16 +562,23 @@ def match_clauses(conn: sqlite3.Connection, references: Sequence[tuple], documen
     def identity_now(identity: str) -> str:
         return renamed.get(identity, identity)
 
-    def free(rows: list[tuple], ref) -> tuple | None:
-        """The first row not taken yet, from the reference's own file if it has one there."""
-        wanted = sources.get(ref)
-        open_rows = [row for row in rows if row[0] not in taken]
-        return next((row for row in open_rows if wanted and PurePath(row[7]).name == wanted),
-                    open_rows[0] if open_rows else None)
+    def first_open(rows) -> tuple | None:
+        row = next((r for r in rows if r[0] not in taken), None)
+        return row if row is not None or not shared or not rows else rows[0]
+
+    def free(groups: dict, key, ref) -> tuple | None:
+        """The row for a reference: the one from its own file first (the longest common end
+        of the paths), then one not taken yet."""
+        wanted = PurePath(sources[ref]).parts if ref in sources else ()
+        for n in range(min(len(wanted), SOURCE_PARTS), 0, -1):
+            row = first_open(groups.get((key, wanted[-n:]), ()))
+            if row is not None:
+                return row
+        return first_open(groups.get(key, ()))
 
     for ref, key, identity, _path, _text in references:
         current_key = identity_now(identity) + key[len(identity):] if key.startswith(identity) else key
-        row = free(by_key.get(current_key, []), ref)
+        row = free(by_key, current_key, ref)
         if row:
             matches[ref] = row
             taken.add(row[0])
@@ -574,11 +586,11 @@ def match_clauses(conn: sqlite3.Connection, references: Sequence[tuple], documen
         if ref in matches:
             continue
         identity = identity_now(identity)
-        row = free(by_path.get((identity, path), []), ref)
+        row = free(by_path, (identity, path), ref)
         if not (row and _similarity(text, snapshot(row[4], row[5])) >= PATH_SIMILARITY):
             row, best = None, TEXT_SIMILARITY
             for candidate in clauses:  # the most similar; the first in reading order on a tie
-                if candidate[2] != identity or candidate[0] in taken:
+                if candidate[2] != identity or (candidate[0] in taken and not shared):
                     continue
                 score = _similarity(text, snapshot(candidate[4], candidate[5]))
                 if score > best or row is None and score >= best:
@@ -587,6 +599,19 @@ def match_clauses(conn: sqlite3.Connection, references: Sequence[tuple], documen
             matches[ref] = row
             taken.add(row[0])
     return matches
+
+
+def _grouped(rows: list[tuple], key_of, tails: dict[int, tuple[str, ...]]) -> dict:
+    """Rows by key, and by (key, an end of their file's path of 1 to SOURCE_PARTS components),
+    so that the copy of a reference's own file is looked up, not searched for."""
+    groups: dict = {}
+    for row in rows:
+        key = key_of(row)
+        groups.setdefault(key, []).append(row)
+        parts = tails.get(row[0], ())
+        for n in range(1, min(len(parts), SOURCE_PARTS) + 1):
+            groups.setdefault((key, parts[-n:]), []).append(row)
+    return groups
 
 
 def _attach(conn, ann_id, clause_row, old_key, stamp, batch, origin) -> None:
@@ -622,8 +647,9 @@ def attach_orphan(store: Store, annotation_id: int, clause_id: int, author: str)
 
 
 def export_records(conn: sqlite3.Connection) -> list[dict]:
-    """One record per annotation, orphans included (clause_id null). `source` is the name of
-    the file the clause was imported from: it tells two copies of one document apart."""
+    """One record per annotation, orphans included (clause_id null). `source` is the end of
+    the path of the file the clause was imported from (its folder, their folder, its name):
+    it tells two copies of one document apart, without the rest of the reviewer's paths."""
     sources = dict(conn.execute(
         """SELECT a.id, d.source_path FROM annotations a JOIN clauses c ON c.id = a.clause_id
            JOIN documents d ON d.id = c.document_id"""))
@@ -650,7 +676,7 @@ def export_records(conn: sqlite3.Connection) -> list[dict]:
             "history": history,
         }
         if ann.id in sources:
-            record["source"] = PurePath(sources[ann.id]).name
+            record["source"] = "/".join(PurePath(sources[ann.id]).parts[-SOURCE_PARTS:])
         records.append(record)
     return records
 
@@ -777,14 +803,14 @@ def _clauses_for_records(conn: sqlite3.Connection, records: list[dict]) -> dict[
         references = [(n, records[n]["key"], identity, _split_key(records[n]["key"])[1], records[n]["text"])
                       for n in with_text]
         found.update(match_clauses(conn, references, document_ids, {},
-                                   sources={n: records[n]["source"] for n in with_text}))
+                                   sources={n: records[n]["source"] for n in with_text}, shared=True))
         for n in numbers:
             if n in found or records[n]["text"]:
                 continue
             key, path = records[n]["key"], _split_key(records[n]["key"])[1]
             row = conn.execute(f"{_CLAUSE_ROW} WHERE c.key = ? OR (d.identity = ? AND c.path = ?) "
                                "ORDER BY c.key = ? DESC", (key, identity, path, key)).fetchone()
-            if row is not None and row[0] not in {r[0] for r in found.values()}:
+            if row is not None:
                 found[n] = row
     return found
 
