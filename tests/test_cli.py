@@ -124,6 +124,7 @@ def test_import_refused_file_exits_1_and_the_others_are_imported(tmp_path):
     assert (stats["sources"], stats["documents"], stats["clauses"]) == (1, 2, clause_count(XINZHOU))
 
 
+@pytest.mark.slow
 def test_import_json_and_keywords(tmp_path):
     result = run(tmp_path, "import", "--db", str(tmp_path / "r.db"), "--json", str(XINZHOU))
     assert result.returncode == 0
@@ -501,6 +502,7 @@ def _many_files(root: Path, n: int) -> list[Path]:
     return paths
 
 
+@pytest.mark.slow
 def test_a_big_folder_is_counted_and_confirmed_first(tmp_path):
     root = tmp_path / "home"
     _many_files(root, 41)
