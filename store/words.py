@@ -155,17 +155,18 @@ def _parses(query: str) -> bool:
     return True
 
 
-def suggestion(query: str | Query, conn: sqlite3.Connection | None = None) -> str | None:
+def suggestion(query: str | Query, conn: sqlite3.Connection | None = None, found_nothing: bool = False) -> str | None:
     """A looser query for a phrase query that found nothing: each multi-character phrase
     split into its words, which must then all occur (in any order).
 
-    With a database connection: None when the query finds something already, else the
-    first looser query that finds something (None when none does). Without one: the first
-    candidate, unchecked (the caller knows the query found nothing)."""
+    With a database connection: None when the query finds something already (not counted
+    again when the caller says it `found_nothing`), else the first looser query that finds
+    something (None when none does). Without one: the first candidate, unchecked (the caller
+    knows the query found nothing)."""
     parsed = parse_query(query) if isinstance(query, str) else query
     if not parsed.groups:
         return None
-    if conn is not None and count(conn, parsed, cap=1)[0]:
+    if conn is not None and not found_nothing and count(conn, parsed, cap=1)[0]:
         return None
     candidates = _candidates(parsed)
     if conn is None:

@@ -475,7 +475,7 @@ def test_a_tag_color_must_be_a_color(tmp_path, db):
 @pytest.mark.parametrize("query,starts", [
     ('province:""', "'province:' needs a value"),
     ('tag:""', "'tag:' needs a value"),
-    ("的" * 10_000, "the query is 10,000 characters long; at most 200"),
+    ("的" * 10_000, "the query is 10,000 characters long; at most 100"),
 ])
 def test_more_malformed_queries_are_one_line_errors(tmp_path, db, query, starts):
     one_line_error(run(tmp_path, "search", "--db", str(db), "--", query), starts)

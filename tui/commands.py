@@ -430,7 +430,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         if result.total == 0:
             from store.words import suggestion
 
-            result.suggestion = suggestion(query, store.conn)
+            result.suggestion = suggestion(query, store.conn, found_nothing=True)
     if args.json:
         data = {"query": result.query, "total": result.total, "results": [h.to_json() for h in result.hits]}
         if result.suggestion:
