@@ -39,6 +39,21 @@ class Annotation:
     tags: list[str] = field(default_factory=list)
 
 
+class ChangedMeanwhile(PolicyReviewError):
+    """A note was changed by someone else (the command line, another instance of the app)
+    since the editor opened it: nothing was saved. Carries both versions, so that the editor
+    can show them and keep both."""
+
+    def __init__(self, clause_id: int, saved: str, yours: str) -> None:
+        super().__init__(f"the note of clause {clause_id} was changed meanwhile; yours was not saved")
+        self.clause_id, self.saved, self.yours = clause_id, saved, yours
+
+    @property
+    def both(self) -> str:
+        """The two versions in one note, the saved one first: a way to keep both."""
+        return f"{self.saved}\n\n{self.yours}" if self.saved else self.yours
+
+
 @dataclass
 class ImportReport:
     merged: int = 0
@@ -221,8 +236,10 @@ def set_status(store: Store, clause_ids: Iterable[int], status: str, author: str
     return changed
 
 
-def set_note(store: Store, clause_id: int, note: str, author: str) -> bool:
-    """Set a clause's note (control characters made visible); returns whether it changed."""
+def set_note(store: Store, clause_id: int, note: str, author: str, expected: str | None = None) -> bool:
+    """Set a clause's note (control characters made visible); returns whether it changed.
+    `expected` is the note as the editor showed it: when the saved note is another one by
+    now (and not already the new one), ChangedMeanwhile is raised and nothing is written."""
     note = cleaned(note)
     stamp = now()
     with store.transaction() as conn:
@@ -230,6 +247,8 @@ def set_note(store: Store, clause_id: int, note: str, author: str) -> bool:
         ann_id, _status, before = _ensure(conn, clause_id, author, stamp)
         if before == note:
             return False
+        if expected is not None and before != cleaned(expected):
+            raise ChangedMeanwhile(clause_id, before, note)
         conn.execute("UPDATE annotations SET note = ? WHERE id = ?", (note, ann_id))
         _log(conn, ann_id, "note", before, note, author, stamp, _batch(conn))
         _touch(conn, ann_id, author, stamp)

@@ -406,6 +406,10 @@ class Store:
         return row[0] if row else None
 
     def set_state(self, key: str, value: str) -> None:
+        """Remember something of the app (position, theme). Not the user's data: in a
+        read-only database it is simply not remembered."""
+        if self.read_only:
+            return
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO app_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -852,3 +852,20 @@ def test_orphans_are_listed_with_their_old_text(tmp_path):
     assert "orphan" in first and "境外资金" in first
     assert second.startswith("      was: 引导企业利用境外低成本资金，提高企业跨境贸易本币结算比例 在合理调控外债规模")
     store.close()
+
+
+def test_a_note_changed_meanwhile_is_not_overwritten_and_both_are_kept(tmp_path, tmp_db):
+    """The note editor opened on "初稿"; meanwhile the command line saved another note."""
+    clause = clause_with(tmp_db.conn, PHRASES[0])
+    set_note(tmp_db, clause, "初稿", "alice")
+    assert run_cli(tmp_path, "note", clause, "命令行改的", "--db", tmp_db.path, user="bob").returncode == 0
+    with pytest.raises(annotations.ChangedMeanwhile) as caught:
+        set_note(tmp_db, clause, "编辑器里写的", "alice", expected="初稿")
+    assert (caught.value.saved, caught.value.yours) == ("命令行改的", "编辑器里写的")
+    assert "changed meanwhile" in str(caught.value)
+    assert annotation_for(tmp_db.conn, clause).note == "命令行改的"
+    assert set_note(tmp_db, clause, caught.value.both, "alice", expected=caught.value.saved)
+    assert annotation_for(tmp_db.conn, clause).note == "命令行改的\n\n编辑器里写的"
+    # the same edit made elsewhere, or no change meanwhile: saved without a fuss
+    assert set_note(tmp_db, clause, "命令行改的\n\n编辑器里写的", "alice", expected="初稿") is False
+    assert set_note(tmp_db, clause, "定稿", "alice", expected="命令行改的\n\n编辑器里写的")

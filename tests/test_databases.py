@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from store import annotations, browse, export
+from store import annotations, browse, export, selection
 from store.db import DatabaseError, Store
 from store.search import search
 from tests._store_helpers import REPO, assert_one_line_error, clause_with, cli_env, run_cli, samples_store
@@ -81,13 +81,19 @@ def test_a_read_only_database_can_be_browsed_searched_and_exported(tmp_path, rea
     lambda s, c: annotations.set_note(s, c, "不能保存", "bob"),
     lambda s, c: annotations.add_tags(s, [c], ["新"], "bob"),
     lambda s, c: annotations.undo(s, "alice"),
-    lambda s, c: s.set_state("theme", "gruvbox"),
+    lambda s, c: selection.toggle(s, c),
 ])
 def test_every_edit_of_a_read_only_database_says_why_it_cannot_be_saved(read_only_db, edit):
     store, clause = read_only_db
     with pytest.raises(DatabaseError, match=f"cannot save: {store.path} is read-only \\(opened read-only\\)"):
         edit(store, clause)
     assert annotations.annotation_for(store.conn, clause).tags == ["重点"]
+
+
+def test_the_apps_remembered_state_is_not_remembered_in_a_read_only_database(read_only_db):
+    store, _clause = read_only_db
+    store.set_state("theme", "gruvbox")  # quitting the app must not fail on it
+    assert store.get_state("theme") is None
 
 
 UNPRIVILEGED = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--inh-caps=-all"]
