@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import stat
 from pathlib import Path
 
 import pytest
@@ -508,9 +509,10 @@ def test_force_replaces_only_a_regular_file(tmp_path, kind):
     elif kind == "symlink":
         (tmp_path / "real.md").write_text("原文\n", encoding="utf-8")
         target.symlink_to(tmp_path / "real.md")
-    else:
-        target.symlink_to("/dev/null")
-        target = Path("/dev/null")
+    else:  # a device node of its own, never /dev/null itself: a failing write would replace it
+        if os.geteuid() != 0:
+            pytest.skip("making a device node needs root")
+        os.mknod(target, stat.S_IFCHR | 0o666, os.makedev(1, 3))
     before = sorted(p.name for p in tmp_path.iterdir())
     what = {"fifo": "a FIFO \\(named pipe\\)", "symlink": "a symbolic link", "device": "a device"}[kind]
     with pytest.raises(PolicyReviewError, match=f"is {what}, not a regular file"):
