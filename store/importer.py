@@ -77,9 +77,10 @@ class ImportPlan:
 def plan_folder_import(paths: Iterable[Path]) -> ImportPlan:
     """The files an import of `paths` takes: a file as named, whatever its name; a folder
     walked (each folder's files, then its subfolders, in name order) for the formats that
-    can be read, skipping hidden files and hidden
-    folders (.git, .venv, caches), never following a link out of it, and naming every file or
-    folder that cannot be read."""
+    can be read, skipping hidden files and hidden folders (.git, .venv, caches), never
+    following a link out of it (a link to a folder inside it is not followed either: what it
+    points to is walked anyway), and naming every folder that cannot be read (a file that
+    cannot be read is named when it is imported)."""
     plan = ImportPlan()
     for path in map(Path, paths):
         if path.is_dir():
@@ -241,9 +242,9 @@ _DOCUMENT_TEXT = ("label", "title", "doc_number", "issuer", "date", "recipients"
 
 
 def _clean_text(parsed: ParsedFile) -> None:
-    """Control characters in what a file says (an ESC sequence in a title, a NUL in a clause)
-    made visible before they are stored: nothing read from the database can drive a
-    terminal (store.untrusted.cleaned)."""
+    """Control characters in what a file says (a C1 control in a title or a clause) made
+    visible before they are stored: nothing read from the database can drive a terminal
+    (store.untrusted.cleaned)."""
     for doc in parsed.documents:
         for name in _DOCUMENT_TEXT:
             value = getattr(doc, name)

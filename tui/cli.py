@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from store.errors import PolicyReviewError
-from store.untrusted import visible
+from store.untrusted import one_line, visible
 from tui.exit_status import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 
 
@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _error(message: str) -> None:
-    print(f"policy-review: error: {visible(message)}", file=sys.stderr)
+    print(f"policy-review: error: {one_line(message)}", file=sys.stderr)
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
