@@ -560,6 +560,33 @@ def prepare_path(path: Path, reuse: bool) -> bool:
     return False
 
 
+def long_query_lines(conn, reps: int) -> list[str]:
+    """The longest query accepted (store.search.MAX_QUERY_LENGTH characters of 的, a phrase no
+    clause holds) and what the command line does with it: the search, then the suggestion
+    step (jieba loaded before the clock starts); and how fast a longer one is refused."""
+    from store.errors import QueryError
+    from store.words import segment, suggestion
+
+    longest = "的" * search_store.MAX_QUERY_LENGTH
+    segment("预热")  # jieba's dictionary, loaded once per process, is not the suggestion's cost
+    lines = []
+    for what, action in (("search", lambda: search_store.search(conn, longest, limit=LIMIT)),
+                         ("suggestion", lambda: suggestion(longest, conn, found_nothing=True))):
+        times = []
+        for _ in range(reps):
+            t = time.perf_counter()
+            action()
+            times.append(time.perf_counter() - t)
+        lines.append(f"  {what} of the longest query ({len(longest)} × 的): p50 {ms(percentile(times, 50))} ms, "
+                     f"max {ms(max(times))} ms")
+    t = time.perf_counter()
+    try:
+        search_store.search(conn, "的" * 10_000)
+    except QueryError as exc:
+        lines.append(f"  10,000 × 的 refused in {ms(time.perf_counter() - t)} ms: {exc}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--clauses", type=int, required=True, metavar="N")
@@ -715,6 +742,7 @@ def main(argv: list[str] | None = None) -> int:
         extra_lines.append(f"  counts_by_document {q!r} (the filter's second, uncapped pass): "
                            f"p50 {ms(percentile(times, 50))} ms, max {ms(max(times))} ms, "
                            f"{sum(counts.values())} matches in {len(counts)} documents")
+    extra_lines.extend(long_query_lines(conn, args.reps))
     if not args.no_fresh:
         first, complete = time_filter_worker(path, queries, max(1, args.reps // 2))
         extra_lines.append(

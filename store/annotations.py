@@ -17,9 +17,11 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import PurePath
 
 from store.db import STATUSES, Store, now
 from store.errors import NotFoundError, PolicyReviewError
+from store.untrusted import cleaned
 
 
 @dataclass
@@ -37,6 +39,21 @@ class Annotation:
     tags: list[str] = field(default_factory=list)
 
 
+class ChangedMeanwhile(PolicyReviewError):
+    """A note was changed by someone else (the command line, another instance of the app)
+    since the editor opened it: nothing was saved. Carries both versions, so that the editor
+    can show them and keep both."""
+
+    def __init__(self, clause_id: int, saved: str, yours: str) -> None:
+        super().__init__(f"the note of clause {clause_id} was changed meanwhile; yours was not saved")
+        self.clause_id, self.saved, self.yours = clause_id, saved, yours
+
+    @property
+    def both(self) -> str:
+        """The two versions in one note, the saved one first: a way to keep both."""
+        return f"{self.saved}\n\n{self.yours}" if self.saved else self.yours
+
+
 @dataclass
 class ImportReport:
     merged: int = 0
@@ -49,10 +66,10 @@ def reviewer_name(configured: str | None = None) -> str:
     """The name recorded with each change: the config file's reviewer, else
     $POLICY_REVIEW_USER, else the OS user."""
     if configured:
-        return configured
+        return cleaned(configured)
     env = os.environ.get("POLICY_REVIEW_USER")
     if env:
-        return env
+        return cleaned(env)
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers)
@@ -66,7 +83,8 @@ def check_status(status: str) -> str:
 
 
 def check_tag(tag: str) -> str:
-    name = " ".join(tag.split())
+    """A tag name as stored: spaces collapsed, control characters visible."""
+    name = cleaned(" ".join(tag.split()))
     if not name:
         raise PolicyReviewError("a tag needs a name")
     if len(name) > 60:
@@ -218,13 +236,19 @@ def set_status(store: Store, clause_ids: Iterable[int], status: str, author: str
     return changed
 
 
-def set_note(store: Store, clause_id: int, note: str, author: str) -> bool:
+def set_note(store: Store, clause_id: int, note: str, author: str, expected: str | None = None) -> bool:
+    """Set a clause's note (control characters made visible); returns whether it changed.
+    `expected` is the note as the editor showed it: when the saved note is another one by
+    now (and not already the new one), ChangedMeanwhile is raised and nothing is written."""
+    note = cleaned(note)
     stamp = now()
     with store.transaction() as conn:
         (clause_id,) = _check_clauses(conn, [clause_id])
         ann_id, _status, before = _ensure(conn, clause_id, author, stamp)
         if before == note:
             return False
+        if expected is not None and before != cleaned(expected):
+            raise ChangedMeanwhile(clause_id, before, note)
         conn.execute("UPDATE annotations SET note = ? WHERE id = ?", (note, ann_id))
         _log(conn, ann_id, "note", before, note, author, stamp, _batch(conn))
         _touch(conn, ann_id, author, stamp)
@@ -358,28 +382,40 @@ def set_tag_color(store: Store, name: str, color: str | None) -> None:
             raise NotFoundError(f"no tag named {name!r}")
 
 
+_UNDONE_BATCHES = "SELECT CAST(before AS INTEGER) FROM history WHERE field = 'undo' AND origin = 'undo'"
+
+
 def undo(store: Store, author: str) -> str | None:
-    """Revert the last batch of changes made by `author` that is not yet undone. A field
-    changed by someone else since is left alone (and said so). Returns a description, or None
-    when there is nothing to undo."""
+    """Revert the last batch of changes made by `author` that is not yet undone: one edit, or
+    one `annotations import` as a whole (annotations it created go again). A field changed by
+    someone else since is left alone (and said so). Returns a description, or None when there
+    is nothing to undo."""
     stamp = now()
     with store.transaction() as conn:
         row = conn.execute(
-            """SELECT max(batch) FROM history WHERE author = ? AND origin = 'edit'
-               AND batch NOT IN (SELECT CAST(before AS INTEGER) FROM history WHERE field = 'undo' AND origin = 'undo')""",
+            f"""SELECT max(batch) FROM history WHERE author = ?
+                AND (origin = 'edit' OR (origin = 'import' AND field = 'import'))
+                AND batch NOT IN ({_UNDONE_BATCHES})""",
             (author,),
         ).fetchone()
         if row[0] is None:
             return None
         batch = row[0]
         entries = conn.execute(
-            "SELECT id, annotation_id, field, before, after FROM history WHERE batch = ? ORDER BY id DESC", (batch,)
+            "SELECT id, annotation_id, field, before, after, origin FROM history WHERE batch = ? ORDER BY id DESC",
+            (batch,),
         ).fetchall()
+        imported = any(e[2] == "import" and e[5] == "import" for e in entries)
         new_batch = _batch(conn)
         reverted, skipped = 0, 0
         renamed_tags: set[tuple[str, str]] = set()
-        for _id, ann_id, field_name, before, after in entries:
-            if field_name == "tag-color":
+        created = [e[1] for e in entries if e[2] == "created"]
+        removed = _remove_created(conn, batch, created)
+        skipped += len(created) - len(removed)
+        for _id, ann_id, field_name, before, after, origin in entries:
+            if field_name in ("tag-color", "import", "created") or origin in ("conflict", "imported-history"):
+                continue
+            if ann_id in removed:
                 continue
             if not conn.execute("SELECT 1 FROM annotations WHERE id = ?", (ann_id,)).fetchone():
                 skipped += 1
@@ -393,12 +429,40 @@ def undo(store: Store, author: str) -> str | None:
             else:
                 skipped += 1
         _restore_tags(conn, renamed_tags, [(e[3], e[4]) for e in entries if e[2] == "tag-color"])
-        _log(conn, entries[0][1], "undo", str(batch), None, author, stamp, new_batch, origin="undo")
-    fields = sorted({e[2] for e in entries if e[2] != "tag-color"})
-    message = f"undid {reverted} change{'s' * (reverted != 1)} ({', '.join(fields)})"
+        if imported:
+            _drop_unused_tags(conn, {e[4] for e in entries if e[2] == "tag" and e[4] is not None})
+        survivor = next((e[1] for e in entries if e[1] not in removed), None)
+        if survivor is not None:
+            _log(conn, survivor, "undo", str(batch), None, author, stamp, new_batch, origin="undo")
+    if imported:
+        message = (f"undid the annotation import: {len(removed)} annotation{'s' * (len(removed) != 1)} it created "
+                   f"removed, {reverted} change{'s' * (reverted != 1)} reverted")
+    else:
+        fields = sorted({e[2] for e in entries if e[2] != "tag-color"})
+        message = f"undid {reverted} change{'s' * (reverted != 1)} ({', '.join(fields)})"
     if skipped:
         message += f"; {skipped} left alone because they were changed since"
     return message
+
+
+def _remove_created(conn: sqlite3.Connection, batch: int, annotation_ids: list[int]) -> set[int]:
+    """Delete the annotations an undone import created, unless someone changed them since
+    (their history then goes on past the import). Returns the ids removed."""
+    removed = set()
+    for ann_id in annotation_ids:
+        later = conn.execute("SELECT 1 FROM history WHERE annotation_id = ? AND batch > ? LIMIT 1",
+                             (ann_id, batch)).fetchone()
+        if later is None:
+            conn.execute("DELETE FROM annotations WHERE id = ?", (ann_id,))
+            removed.add(ann_id)
+    return removed
+
+
+def _drop_unused_tags(conn: sqlite3.Connection, names: set[str]) -> None:
+    """Tags an undone import brought that are left on no clause and have no color."""
+    for name in names:
+        conn.execute("""DELETE FROM tags WHERE name = ? AND color IS NULL
+                        AND NOT EXISTS (SELECT 1 FROM annotation_tags WHERE tag_id = tags.id)""", (name,))
 
 
 def _restore_tags(conn: sqlite3.Connection, renamed: set[tuple[str, str]], colors: list[tuple[str, str]]) -> None:
@@ -480,44 +544,72 @@ def reattach(conn: sqlite3.Connection, document_ids: Sequence[int],
     return len(matches), len(pending) - len(matches)
 
 
+SOURCE_PARTS = 3
+"""How much of a file's path an exchanged record names (its folder's folder, its folder, its
+name): enough to tell two copies of a document apart, not the rest of a reviewer's paths."""
+
+
 def match_clauses(conn: sqlite3.Connection, references: Sequence[tuple], document_ids: Sequence[int],
-                  renamed: dict[str, str], condition: str = "") -> dict[object, tuple]:
+                  renamed: dict[str, str], condition: str = "",
+                  sources: dict[object, str] | None = None, shared: bool = False) -> dict[object, tuple]:
     """Find clauses again after a re-import. `references` are (reference id, clause key,
     document identity, path, text) of clauses as they were; the result maps reference ids
-    to rows (id, key, identity, path, title, text, document title) of clauses of the given
-    documents: first every exact key, then the same path with similar text, then very similar
-    text anywhere in the same document. A clause is given to one reference at most, and
-    exact keys go first, so an older reference never takes a clause another one owns."""
+    to rows (id, key, identity, path, title, text, document title, source path) of clauses of
+    the given documents: first every exact key, then the same path with similar text, then
+    very similar text anywhere in the same document. A clause is given to one reference at
+    most, and exact keys go first, so an older reference never takes a clause another one
+    owns. Two copies of one document (two files) have the same keys: `sources` (reference id
+    → the end of the path of the file it came from) picks the copy of the same file first. With `shared`,
+    several references may get the same clause (records to merge into one annotation): a
+    clause already given is then only the last choice, not excluded."""
+    if not references or not document_ids:
+        return {}
     marks = ",".join("?" * len(document_ids))
     clauses = conn.execute(
-        f"""SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.title FROM clauses c
+        f"""SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.title, d.source_path FROM clauses c
             JOIN documents d ON d.id = c.document_id WHERE c.document_id IN ({marks}) {condition}
             ORDER BY c.sort_key""",
         list(document_ids),
     ).fetchall()
-    by_key = {row[1]: row for row in clauses}
-    by_path = {(row[2], row[3]): row for row in clauses}
+    tails = {row[0]: PurePath(row[7]).parts for row in clauses} if sources else {}
+    by_key = _grouped(clauses, lambda row: row[1], tails)
+    by_path = _grouped(clauses, lambda row: (row[2], row[3]), tails)
     taken: set[int] = set()
     matches: dict[object, tuple] = {}
+    sources = sources or {}
 
     def identity_now(identity: str) -> str:
         return renamed.get(identity, identity)
 
+    def first_open(rows) -> tuple | None:
+        row = next((r for r in rows if r[0] not in taken), None)
+        return row if row is not None or not shared or not rows else rows[0]
+
+    def free(groups: dict, key, ref) -> tuple | None:
+        """The row for a reference: the one from its own file first (the longest common end
+        of the paths), then one not taken yet."""
+        wanted = PurePath(sources[ref]).parts if ref in sources else ()
+        for n in range(min(len(wanted), SOURCE_PARTS), 0, -1):
+            row = first_open(groups.get((key, wanted[-n:]), ()))
+            if row is not None:
+                return row
+        return first_open(groups.get(key, ()))
+
     for ref, key, identity, _path, _text in references:
         current_key = identity_now(identity) + key[len(identity):] if key.startswith(identity) else key
-        row = by_key.get(current_key)
-        if row and row[0] not in taken:
+        row = free(by_key, current_key, ref)
+        if row:
             matches[ref] = row
             taken.add(row[0])
     for ref, _key, identity, path, text in references:
         if ref in matches:
             continue
         identity = identity_now(identity)
-        row = by_path.get((identity, path))
-        if not (row and row[0] not in taken and _similarity(text, snapshot(row[4], row[5])) >= PATH_SIMILARITY):
+        row = free(by_path, (identity, path), ref)
+        if not (row and _similarity(text, snapshot(row[4], row[5])) >= PATH_SIMILARITY):
             row, best = None, TEXT_SIMILARITY
             for candidate in clauses:  # the most similar; the first in reading order on a tie
-                if candidate[2] != identity or candidate[0] in taken:
+                if candidate[2] != identity or (candidate[0] in taken and not shared):
                     continue
                 score = _similarity(text, snapshot(candidate[4], candidate[5]))
                 if score > best or row is None and score >= best:
@@ -528,8 +620,21 @@ def match_clauses(conn: sqlite3.Connection, references: Sequence[tuple], documen
     return matches
 
 
+def _grouped(rows: list[tuple], key_of, tails: dict[int, tuple[str, ...]]) -> dict:
+    """Rows by key, and by (key, an end of their file's path of 1 to SOURCE_PARTS components),
+    so that the copy of a reference's own file is looked up, not searched for."""
+    groups: dict = {}
+    for row in rows:
+        key = key_of(row)
+        groups.setdefault(key, []).append(row)
+        parts = tails.get(row[0], ())
+        for n in range(1, min(len(parts), SOURCE_PARTS) + 1):
+            groups.setdefault((key, parts[-n:]), []).append(row)
+    return groups
+
+
 def _attach(conn, ann_id, clause_row, old_key, stamp, batch, origin) -> None:
-    clause_id, key, identity, path, title, text, doc_title = clause_row
+    clause_id, key, identity, path, title, text, doc_title = clause_row[:7]
     conn.execute(
         """UPDATE annotations SET clause_id = ?, key = ?, document_identity = ?, path = ?, text_snapshot = ?,
                document_title = ? WHERE id = ?""",
@@ -551,11 +656,7 @@ def attach_orphan(store: Store, annotation_id: int, clause_id: int, author: str)
         _check_clauses(conn, [clause_id])
         if conn.execute("SELECT 1 FROM annotations WHERE clause_id = ?", (clause_id,)).fetchone():
             raise PolicyReviewError(f"clause {clause_id} has an annotation already")
-        clause = conn.execute(
-            """SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.title FROM clauses c
-               JOIN documents d ON d.id = c.document_id WHERE c.id = ?""",
-            (clause_id,),
-        ).fetchone()
+        clause = conn.execute(f"{_CLAUSE_ROW} WHERE c.id = ?", (clause_id,)).fetchone()
         conn.execute("UPDATE annotations SET document_identity = ? WHERE id = ?", (clause[2], annotation_id))
         _attach(conn, annotation_id, clause, row[0], stamp, _batch(conn), "attach")
         _touch(conn, annotation_id, author, stamp)
@@ -565,7 +666,12 @@ def attach_orphan(store: Store, annotation_id: int, clause_id: int, author: str)
 
 
 def export_records(conn: sqlite3.Connection) -> list[dict]:
-    """One record per annotation, orphans included (clause_id null)."""
+    """One record per annotation, orphans included (clause_id null). `source` is the end of
+    the path of the file the clause was imported from (its folder, their folder, its name):
+    it tells two copies of one document apart, without the rest of the reviewer's paths."""
+    sources = dict(conn.execute(
+        """SELECT a.id, d.source_path FROM annotations a JOIN clauses c ON c.id = a.clause_id
+           JOIN documents d ON d.id = c.document_id"""))
     records = []
     for ann in all_annotations(conn):
         history = [
@@ -575,7 +681,7 @@ def export_records(conn: sqlite3.Connection) -> list[dict]:
                 (ann.id,),
             )
         ]
-        records.append({
+        record = {
             "clause_id": ann.clause_id,
             "key": ann.key,
             "document": ann.document_title,
@@ -587,7 +693,10 @@ def export_records(conn: sqlite3.Connection) -> list[dict]:
             "author": ann.author,
             "updated_at": ann.updated_at,
             "history": history,
-        })
+        }
+        if ann.id in sources:
+            record["source"] = "/".join(PurePath(sources[ann.id]).parts[-SOURCE_PARTS:])
+        records.append(record)
     return records
 
 
@@ -598,86 +707,135 @@ def _split_key(key: str) -> tuple[str, str]:
 
 
 def import_records(store: Store, records: Iterable[dict], author: str) -> ImportReport:
-    """Merge annotations exported from another database, by clause key. Where both sides
-    changed the same field, the newer value wins and both are kept in the history."""
+    """Merge annotations exported from another database, found by clause key (and the file
+    they came from, for two copies of one document). Where both sides changed the same
+    field, the newer value wins, whatever the order of the records or of the imports, and
+    both are kept in the history. Importing the same records again changes nothing. The
+    whole import is one batch that `undo` by `author` reverts in one step. Every record is
+    checked before anything is written: a bad one refuses the file."""
+    checked = []
+    for number, record in enumerate(records, 1):
+        try:
+            checked.append(_checked_record(record))
+        except PolicyReviewError as exc:
+            raise PolicyReviewError(f"record {number}: not a policy-review annotation ({exc})") from None
     report = ImportReport()
     stamp = now()
+    author = cleaned(author)
     with store.transaction() as conn:
         batch = _batch(conn)
-        for number, record in enumerate(records, 1):
-            try:
-                checked = _checked_record(record)
-                key = checked["key"]
-                status = check_status(checked["status"] or "unreviewed")
-                note = checked["note"]
-                tags = [check_tag(t) for t in checked["tags"]]
-            except PolicyReviewError as exc:
-                raise PolicyReviewError(f"record {number}: not a policy-review annotation ({exc})") from None
-            incoming_at = checked["updated_at"]
-            incoming_author = checked["author"] or author
-            identity, path = _split_key(key)
-            snapshot_text = checked["text"]
-            clause = _clause_for_record(conn, key, identity, path, snapshot_text)
-            if clause is not None:
-                existing = conn.execute("SELECT id, status, note, updated_at FROM annotations WHERE clause_id = ?",
-                                        (clause[0],)).fetchone()
-            else:
-                existing = conn.execute(
-                    "SELECT id, status, note, updated_at FROM annotations WHERE clause_id IS NULL AND key = ?",
-                    (key,)).fetchone()
-            if existing is None:
-                cursor = conn.execute(
-                    """INSERT INTO annotations (clause_id, key, document_identity, document_title, path,
-                           text_snapshot, note, status, author, created_at, updated_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (clause[0] if clause else None, clause[1] if clause else key, identity,
-                     clause[6] if clause else checked["document"], clause[3] if clause else path,
-                     snapshot(clause[4], clause[5]) if clause else snapshot_text, note, status, incoming_author,
-                     stamp, incoming_at or stamp),
-                )
-                ann_id = cursor.lastrowid
-                report.created += 1
-                if clause is None:
-                    report.orphaned += 1
-            else:
-                ann_id, local_status, local_note, local_at = existing
-                report.merged += 1
-                for field_name, local, incoming, default in (("status", local_status, status, "unreviewed"),
-                                                             ("note", local_note, note, "")):
-                    if local == incoming or incoming == default:
-                        continue
-                    if local != default:
-                        report.conflicts.append(f"{key} {field_name}: {local!r} here, {incoming!r} imported")
-                        _log(conn, ann_id, field_name, None, local, author, stamp, batch, origin="conflict")
-                        if not _newer(incoming_at, local_at):
-                            _log(conn, ann_id, field_name, None, incoming, incoming_author, stamp, batch,
-                                 origin="conflict")
-                            continue
-                    conn.execute(f"UPDATE annotations SET {field_name} = ? WHERE id = ?", (incoming, ann_id))
-                    _log(conn, ann_id, field_name, local, incoming, incoming_author, stamp, batch, origin="import")
-            for name in tags:
-                cursor = conn.execute("INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",
-                                      (ann_id, _tag_id(conn, name)))
-                if cursor.rowcount:
-                    _log(conn, ann_id, "tag", None, name, incoming_author, stamp, batch, origin="import")
-            _merge_history(conn, ann_id, checked["history"], batch)
+        clauses = _clauses_for_records(conn, checked)
+        touched: list[int] = []
+        for number, record in enumerate(checked):
+            ann_id = _merge_record(conn, record, clauses.get(number), author, stamp, batch, report)
+            if ann_id is not None:
+                touched.append(ann_id)
+        if touched and conn.execute("SELECT 1 FROM history WHERE batch = ? LIMIT 1", (batch,)).fetchone():
+            _log(conn, touched[0], "import", f"{len(checked)} records", None, author, stamp, batch, origin="import")
     return report
 
 
-_CLAUSE_ROW = """SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.title FROM clauses c
+def _merge_record(conn, record: dict, clause: tuple | None, author: str, stamp: str, batch: int,
+                  report: ImportReport) -> int | None:
+    key, status, note, incoming_at = record["key"], record["status"], record["note"], record["updated_at"]
+    incoming_author = record["author"] or author
+    if clause is not None:
+        existing = conn.execute("SELECT id, status, note, updated_at FROM annotations WHERE clause_id = ?",
+                                (clause[0],)).fetchone()
+    else:
+        existing = conn.execute(
+            "SELECT id, status, note, updated_at FROM annotations WHERE clause_id IS NULL AND key = ?",
+            (key,)).fetchone()
+    if existing is None:
+        identity, path = _split_key(key)
+        cursor = conn.execute(
+            """INSERT INTO annotations (clause_id, key, document_identity, document_title, path,
+                   text_snapshot, note, status, author, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (clause[0] if clause else None, clause[1] if clause else key, identity,
+             clause[6] if clause else record["document"], clause[3] if clause else path,
+             snapshot(clause[4], clause[5]) if clause else record["text"], note, status, incoming_author,
+             stamp, incoming_at or stamp),
+        )
+        ann_id = cursor.lastrowid
+        _log(conn, ann_id, "created", None, key, author, stamp, batch, origin="import")
+        report.created += 1
+        if clause is None:
+            report.orphaned += 1
+    else:
+        ann_id, local_status, local_note, local_at = existing
+        report.merged += 1
+        newer = _newer(incoming_at, local_at)
+        applied = False
+        for field_name, local, incoming, default in (("status", local_status, status, "unreviewed"),
+                                                     ("note", local_note, note, "")):
+            if local == incoming or incoming == default:
+                continue
+            if local != default:
+                if not newer and _recorded(conn, ann_id, field_name, incoming):
+                    continue  # this older value was met and reported before: a replay
+                report.conflicts.append(f"{key} {field_name}: {local!r} here, {incoming!r} imported")
+                _log(conn, ann_id, field_name, None, local, author, stamp, batch, origin="conflict")
+                if not newer:
+                    _log(conn, ann_id, field_name, None, incoming, incoming_author, incoming_at or stamp, batch,
+                         origin="conflict")
+                    continue
+            conn.execute(f"UPDATE annotations SET {field_name} = ? WHERE id = ?", (incoming, ann_id))
+            _log(conn, ann_id, field_name, local, incoming, incoming_author, stamp, batch, origin="import")
+            applied = True
+        if applied and newer:  # the annotation is now as recent as what was imported
+            conn.execute("UPDATE annotations SET author = ?, updated_at = ? WHERE id = ?",
+                         (incoming_author, incoming_at, ann_id))
+    for name in record["tags"]:
+        cursor = conn.execute("INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",
+                              (ann_id, _tag_id(conn, name)))
+        if cursor.rowcount:
+            _log(conn, ann_id, "tag", None, name, incoming_author, stamp, batch, origin="import")
+    _merge_history(conn, ann_id, record["history"], batch)
+    return ann_id
+
+
+def _recorded(conn: sqlite3.Connection, ann_id: int, field_name: str, value: str) -> bool:
+    """Whether this value of the field is on record already as an imported conflict (in a
+    batch not undone since)."""
+    return conn.execute(
+        f"""SELECT 1 FROM history WHERE annotation_id = ? AND field = ? AND after = ? AND origin = 'conflict'
+            AND batch NOT IN ({_UNDONE_BATCHES}) LIMIT 1""",
+        (ann_id, field_name, value),
+    ).fetchone() is not None
+
+
+def _clauses_for_records(conn: sqlite3.Connection, records: list[dict]) -> dict[int, tuple]:
+    """The clause each record belongs to (record index → clause row), found as after a
+    re-import (match_clauses) among the documents of its identity, one document identity at a
+    time: the clauses of a document are read once, however many records it has. A record
+    without text (written by hand) can only be matched by key or path."""
+    by_identity: dict[str, list[int]] = {}
+    for number, record in enumerate(records):
+        by_identity.setdefault(_split_key(record["key"])[0], []).append(number)
+    found: dict[int, tuple] = {}
+    for identity, numbers in by_identity.items():
+        document_ids = [row[0] for row in conn.execute("SELECT id FROM documents WHERE identity = ?", (identity,))]
+        if not document_ids:
+            continue
+        with_text = [n for n in numbers if records[n]["text"]]
+        references = [(n, records[n]["key"], identity, _split_key(records[n]["key"])[1], records[n]["text"])
+                      for n in with_text]
+        found.update(match_clauses(conn, references, document_ids, {},
+                                   sources={n: records[n]["source"] for n in with_text}, shared=True))
+        for n in numbers:
+            if n in found or records[n]["text"]:
+                continue
+            key, path = records[n]["key"], _split_key(records[n]["key"])[1]
+            row = conn.execute(f"{_CLAUSE_ROW} WHERE c.key = ? OR (d.identity = ? AND c.path = ?) "
+                               "ORDER BY c.key = ? DESC", (key, identity, path, key)).fetchone()
+            if row is not None:
+                found[n] = row
+    return found
+
+
+_CLAUSE_ROW = """SELECT c.id, c.key, d.identity, c.path, c.title, c.text, d.title, d.source_path FROM clauses c
                  JOIN documents d ON d.id = c.document_id"""
-
-
-def _clause_for_record(conn: sqlite3.Connection, key: str, identity: str, path: str, snapshot_text: str):
-    """The clause an imported annotation belongs to, found as after a re-import
-    (match_clauses, within its document). A record without text (written by hand) can only be
-    matched by key or path."""
-    if not snapshot_text:
-        return conn.execute(f"{_CLAUSE_ROW} WHERE c.key = ? OR (d.identity = ? AND c.path = ?) ORDER BY c.key = ? DESC",
-                            (key, identity, path, key)).fetchone()
-    document_ids = [row[0] for row in conn.execute("SELECT id FROM documents WHERE identity = ?", (identity,))]
-    found = match_clauses(conn, [(0, key, identity, path, snapshot_text)], document_ids, {})
-    return found.get(0)
 
 
 def _newer(stamp: str, than: str) -> bool:
@@ -692,43 +850,47 @@ def _newer(stamp: str, than: str) -> bool:
 _STAMP = "%Y-%m-%dT%H:%M:%S%z"
 
 
+_HISTORY_FIELDS = ("field", "before", "after", "author", "at", "origin")
+
+
 def _checked_record(record) -> dict:
-    """The fields of an exchanged record, with their types checked: a file edited by hand or
-    written by another tool must be refused with a reason, not half imported."""
+    """The fields of an exchanged record, with their types checked and their text cleaned of
+    control characters (store.untrusted.cleaned): a file edited by hand or written by another
+    tool must be refused with a reason, not half imported, and cannot drive a terminal."""
     if not isinstance(record, dict):
         raise PolicyReviewError("expected a JSON object")
     if not isinstance(record.get("key"), str) or not record["key"]:
         raise PolicyReviewError("'key' must be a non-empty string")
-    checked: dict = {"key": record["key"]}
-    for name in ("status", "note", "updated_at", "author", "text", "document"):
+    checked: dict = {"key": cleaned(record["key"])}
+    for name in ("status", "note", "updated_at", "author", "text", "document", "source"):
         value = record.get(name)
         if value is not None and not isinstance(value, str):
             raise PolicyReviewError(f"'{name}' must be a string")
-        checked[name] = value or ""
+        checked[name] = cleaned(value or "")
+    checked["status"] = check_status(checked["status"] or "unreviewed")
     tags = record.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise PolicyReviewError("'tags' must be a list of strings")
-    checked["tags"] = tags
+    checked["tags"] = [check_tag(t) for t in tags]
     history = record.get("history") or []
     if not isinstance(history, list) or not all(
-        isinstance(entry, dict) and all(entry.get(k) is None or isinstance(entry.get(k), str)
-                                        for k in ("field", "before", "after", "author", "at", "origin"))
+        isinstance(entry, dict) and all(entry.get(k) is None or isinstance(entry.get(k), str) for k in _HISTORY_FIELDS)
         for entry in history
     ):
         raise PolicyReviewError("'history' must be a list of objects with string fields")
-    checked["history"] = history
+    checked["history"] = [{k: None if entry.get(k) is None else cleaned(entry[k]) for k in _HISTORY_FIELDS}
+                          for entry in history]
     return checked
 
 
-def _merge_history(conn: sqlite3.Connection, ann_id: int, entries: list, batch: int) -> None:
+def _merge_history(conn: sqlite3.Connection, ann_id: int, entries: list[dict], batch: int) -> None:
     """Bring the other database's history along, without duplicating what is already here."""
+    if not entries:
+        return
     have = set(conn.execute("SELECT field, before, after, author, at FROM history WHERE annotation_id = ?",
                             (ann_id,)).fetchall())
     for entry in entries:
-        if not isinstance(entry, dict):
-            continue
-        row = (str(entry.get("field", "")), entry.get("before"), entry.get("after"),
-               str(entry.get("author", "")), str(entry.get("at", "")))
+        row = (entry["field"] or "", entry["before"], entry["after"], entry["author"] or "", entry["at"] or "")
         if row in have or not row[0]:
             continue
         have.add(row)

@@ -12,6 +12,7 @@ import os
 import sqlite3
 import time
 import unicodedata
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -215,11 +216,17 @@ def now() -> str:
 
 class Store:
     """One connection to a policy-review database. Not shared between threads: each worker
-    thread opens its own (SQLite in WAL mode lets them read while one writes)."""
+    thread opens its own (SQLite in WAL mode lets them read while one writes).
 
-    def __init__(self, path: Path | str, create: bool = True) -> None:
+    A file that is an SQLite database of some other program is refused before anything is
+    written to it (no WAL switch, no -wal/-shm files). A database this user cannot write (the
+    file or its folder) is opened read-only: everything can be read, and every write raises a
+    DatabaseError that says why it cannot be saved (`read_only` tells beforehand)."""
+
+    def __init__(self, path: Path | str, create: bool = True, read_only: bool | None = None) -> None:
         self.path = Path(path)
-        if str(path) != ":memory:":
+        memory = str(path) == ":memory:"
+        if not memory:
             if not self.path.exists():
                 if not create:
                     raise DatabaseError(f"{self.path}: no such database")
@@ -229,21 +236,58 @@ class Store:
                     raise DatabaseError(f"{self.path.parent}: cannot create folder ({exc.strerror})") from None
             elif self.path.is_dir():
                 raise DatabaseError(f"{self.path}: is a folder, not a database file")
+        self.read_only_reason = None if memory else _why_read_only(self.path) if read_only is None else (
+            "opened read-only" if read_only else None)
         try:
-            self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+            self.conn = self._connect(str(path))
             self.conn.execute("PRAGMA busy_timeout = 30000")
-            # Larger pages for a new file (ignored once the file exists): 16 KB pages build a
-            # million-clause index about a quarter faster (bench/README.md).
-            self.conn.execute("PRAGMA page_size = 16384")
-            _retry_busy(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
-            self.conn.execute("PRAGMA synchronous = NORMAL")
+            version = self._check_version()  # reads only: a foreign file is left as it was
+            if self.read_only:
+                if version == 0:
+                    raise DatabaseError(f"{self.path}: an empty database that cannot be written "
+                                        f"({self.read_only_reason})")
+            else:
+                # Larger pages for a new file (ignored once the file exists): 16 KB pages build a
+                # million-clause index about a quarter faster (bench/README.md).
+                self.conn.execute("PRAGMA page_size = 16384")
+                _retry_busy(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
+                self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
-            _retry_busy(self._migrate)
-            self._check_index()
+            if not self.read_only:
+                _retry_busy(self._migrate)
+                self._check_index()
         except sqlite3.OperationalError as exc:
+            self._close_quietly()
             raise DatabaseError(f"{self.path}: cannot open the database ({exc})") from None
         except sqlite3.DatabaseError as exc:
+            self._close_quietly()
             raise DatabaseError(f"{self.path}: not a policy-review database ({exc})") from None
+        except BaseException:
+            self._close_quietly()
+            raise
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    def _connect(self, path: str) -> sqlite3.Connection:
+        if not self.read_only:
+            return sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        uri = "file:" + urllib.parse.quote(str(self.path.absolute()))
+        conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            # A WAL database in a folder we cannot write: SQLite cannot make its -shm file, and
+            # no one else can be writing it without one.
+            conn.close()
+            return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+
+    def _close_quietly(self) -> None:
+        conn = getattr(self, "conn", None)
+        if conn is not None:
+            conn.close()
 
     @property
     def db(self):
@@ -266,15 +310,22 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (KeyboardInterrupt too)."""
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (KeyboardInterrupt too).
+        SQLite ends the transaction itself on some errors (a full disk): then there is nothing
+        to roll back, and the original error is the one raised."""
+        if self.read_only:
+            raise DatabaseError(f"cannot save: {self.path} is read-only ({self.read_only_reason})")
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            raise
 
     # -- schema
 
@@ -303,12 +354,15 @@ class Store:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _check_version(self) -> int:
+        """The schema version, after making sure the file is one of ours (by reading only)."""
         version = self.schema_version()
         if version > SCHEMA_VERSION:
             raise DatabaseError(
                 f"{self.path}: made by a newer policy-review (schema {version}, this one knows {SCHEMA_VERSION})"
             )
-        if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        ours = version > 0 and {"meta", "documents", "clauses", "annotations"} <= tables
+        if (version == 0 and tables) or version < 0 or (version > 0 and not ours):
             raise DatabaseError(f"{self.path}: an SQLite database, but not one of policy-review")
         return version
 
@@ -352,11 +406,38 @@ class Store:
         return row[0] if row else None
 
     def set_state(self, key: str, value: str) -> None:
+        """Remember something of the app (position, theme). Not the user's data: in a
+        read-only database it is simply not remembered."""
+        if self.read_only:
+            return
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO app_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+def _why_read_only(path: Path) -> str | None:
+    """Why this user cannot write the database, or None when they can: SQLite needs to write
+    the file, and its folder for the -wal and -shm files."""
+    if not path.exists():
+        return None
+    folder = path.parent if str(path.parent) else Path(".")
+    if not os.access(path, os.W_OK):
+        return "the file is not writable"
+    if not os.access(folder, os.W_OK):
+        return "its folder is not writable"
+    return None
+
+
+def describe(exc: sqlite3.Error) -> str:
+    """An SQLite error as a user reads it: 'disk full' rather than 'database or disk is full'."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_FULL":
+        return "disk full"
+    if name.startswith("SQLITE_READONLY"):
+        return f"the database is read-only ({exc})"
+    return str(exc)
 
 
 def _retry_busy(action, attempts: int = 50):

@@ -3,7 +3,9 @@ citations and the reviewer's tags, status and notes.
 
 Clause text is escaped so that it renders as written in any CommonMark renderer (a clause
 that starts with "1." or holds `*`, `_`, `<b>` or `[x](y)` is still just text). A user
-template (docs/export.md) can change the layout; the values it receives are escaped already.
+template (docs/export.md) can change the layout; the values it receives are escaped already,
+each for the place it goes: a one-line field never holds a line break (a carriage return in
+a note would start a heading), and no control character reaches the note.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from store import annotations, browse
 from store.errors import PolicyReviewError
 from store.files import write_atomic
 from store.search import Group, Query, Term, matching_ids, parse_query
+from store.untrusted import cleaned, visible
 
 STATUS_LABELS = {"unreviewed": "未审", "reviewed": "已审", "flagged": "存疑", "adopted": "采纳"}
 NO_TAG = "（无标签）"
@@ -51,12 +54,15 @@ class Note:
 # --------------------------------------------------------------------------- escaping
 
 _ALWAYS = re.compile(r"([\\`*_\[\]<>|~&$])")
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+"""What CommonMark (\\n, \\r) or Python's splitlines take for the end of a line."""
 _LINE_START = re.compile(r"^([ \t]*)([#+\-=>]|\d{1,9}(?=[.)]))")
 
 
 def escape(text: str) -> str:
-    """Markdown-escape one line of text so that it renders exactly as written."""
-    text = _ALWAYS.sub(r"\\\1", text)
+    """Markdown-escape text as one line that renders exactly as written: line breaks become
+    spaces, control characters visible symbols."""
+    text = _ALWAYS.sub(r"\\\1", visible(_LINE_BREAK.sub(" ", text)))
     match = _LINE_START.match(text)
     if match:
         lead, token = match.groups()
@@ -70,12 +76,8 @@ def escape(text: str) -> str:
 
 def quote(text: str) -> str:
     """A blockquote of the text, one quoted paragraph per line of the original."""
-    lines = [escape(line.strip()) for line in text.split("\n") if line.strip()]
+    lines = [escape(line.strip()) for line in text.splitlines() if line.strip()]
     return "\n>\n".join(f"> {line}" for line in lines) if lines else ">"
-
-
-def _cell(text: str) -> str:
-    return escape(text.replace("\n", " "))
 
 
 # --------------------------------------------------------------------------- choosing clauses
@@ -191,15 +193,15 @@ def render(conn: sqlite3.Connection, spec: ExportSpec, template: Template | None
     items = [_Item(c, docs[c.document_id], anns.get(c.id), cited[c.document_id]) for c in clauses]
     body = _render_groups(items, spec.group_by, template)
     values = {
-        "title": _cell(spec.title or "政策条款摘编"),
-        "date": _cell(spec.date or time.strftime("%Y-%m-%d")),
-        "reviewer": _cell(spec.reviewer or "—"),
-        "filter": _cell(spec.filter_description or _describe(spec)),
+        "title": escape(spec.title or "政策条款摘编"),
+        "date": escape(spec.date or time.strftime("%Y-%m-%d")),
+        "reviewer": escape(spec.reviewer or "—"),
+        "filter": escape(spec.filter_description or _describe(spec)),
         "count": str(len(items)),
         "summary_table": _summary_table(items),
         "body": body.rstrip() + "\n",
     }
-    markdown = template.note.safe_substitute(values)
+    markdown = cleaned(template.note.safe_substitute(values))  # the template's own text too
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
     return Note(markdown, len(items), len({i.document.id for i in items}))
 
@@ -231,7 +233,7 @@ def _summary_table(items: list[_Item]) -> str:
         rows.setdefault(key, [item.document, 0])[1] += 1
     lines = ["| 省份 | 文件 | 条款数 |", "| --- | --- | ---: |"]
     for (place, _), (document, n) in rows.items():
-        lines.append(f"| {_cell(place)} | {_cell(document.display_title)} | {n} |")
+        lines.append(f"| {escape(place)} | {escape(document.display_title)} | {n} |")
     return "\n".join(lines)
 
 
@@ -242,7 +244,7 @@ def _render_groups(items: list[_Item], group_by: str, template: Template) -> str
         for tag in tags:
             members = [i for i in items if (tag in i.ann.tags if i.ann and i.ann.tags else tag == NO_TAG)]
             if members:
-                out.append(template.group.safe_substitute(heading="##", group=_cell(tag)))
+                out.append(template.group.safe_substitute(heading="##", group=escape(tag)))
                 out.append(_render_documents(members, template, "###"))
         return "\n".join(out)
     if group_by == "document":
@@ -251,7 +253,7 @@ def _render_groups(items: list[_Item], group_by: str, template: Template) -> str
     for item in items:
         provinces.setdefault(_place(item.document), []).append(item)
     for place, members in provinces.items():
-        out.append(template.group.safe_substitute(heading="##", group=_cell(place)))
+        out.append(template.group.safe_substitute(heading="##", group=escape(place)))
         out.append(_render_documents(members, template, "###"))
     return "\n".join(out)
 
@@ -264,10 +266,10 @@ def _render_documents(items: list[_Item], template: Template, heading: str) -> s
     clause_heading = heading + "#"
     for members in seen.values():
         document = members[0].document
-        meta = " · ".join(_cell(x) for x in (document.doc_number, document.issuer, document.date,
+        meta = " · ".join(escape(x) for x in (document.doc_number, document.issuer, document.date,
                                              _place(document)) if x)
         out.append(template.document.safe_substitute(
-            heading=heading, document=_cell(document.display_title), document_meta=meta))
+            heading=heading, document=escape(document.display_title), document_meta=meta))
         for item in members:
             out.append(_render_clause(item, template, clause_heading))
     return "\n".join(out)
@@ -277,7 +279,7 @@ def _render_clause(item: _Item, template: Template, heading: str) -> str:
     clause, document, ann = item.clause, item.document, item.ann
     path = browse.display_path(clause.path)
     citation_parts = [item.cited, path, document.doc_number, document.date]
-    citation = "，".join(_cell(p) for p in citation_parts if p)
+    citation = "，".join(escape(p) for p in citation_parts if p)
     tags = ann.tags if ann else []
     status = ann.status if ann else "unreviewed"
     note = ann.note if ann else ""
@@ -294,21 +296,21 @@ def _render_clause(item: _Item, template: Template, heading: str) -> str:
     quoted = "\n".join(part for part in (heading_line, clause.text) if part)
     return template.clause.safe_substitute(
         heading=heading,
-        path=_cell(path or "（正文）"),
-        label=_cell(clause.label),
-        title=_cell(clause.title),
+        path=escape(path or "（正文）"),
+        label=escape(clause.label),
+        title=escape(clause.title),
         quote=quote(quoted),
-        text=escape(clause.text.replace("\n", " ")),
+        text=escape(clause.text),
         citation=citation,
-        document=_cell(document.display_title),
-        doc_number=_cell(document.doc_number or ""),
-        date=_cell(document.date or ""),
-        issuer=_cell(document.issuer or ""),
-        province=_cell(document.province),
-        region=_cell(document.region or ""),
+        document=escape(document.display_title),
+        doc_number=escape(document.doc_number or ""),
+        date=escape(document.date or ""),
+        issuer=escape(document.issuer or ""),
+        province=escape(document.province),
+        region=escape(document.region or ""),
         tags=tag_text,
         status=STATUS_LABELS[status],
-        note=escape(note.replace("\n", " ")),
+        note=escape(note),
         annotation_lines=annotation_lines,
         clause_id=str(clause.id),
     )

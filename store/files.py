@@ -4,6 +4,7 @@ folder, flushed and synced, then renamed over the target."""
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -12,12 +13,10 @@ from store.errors import PolicyReviewError
 
 def write_atomic(path: Path, content: str, force: bool = False) -> None:
     """Write `content` to `path` (UTF-8). Refuses to replace an existing file unless
-    `force`; every failure is a PolicyReviewError with a one-line reason."""
+    `force`, and never replaces anything but a regular file (a FIFO, a device or a symbolic
+    link is not renamed over); every failure is a PolicyReviewError with a one-line reason."""
     path = Path(path)
-    if path.is_dir():
-        raise PolicyReviewError(f"{path}: is a folder; give a file name")
-    if path.exists() and not force:
-        raise PolicyReviewError(f"{path}: exists already; use --force to overwrite it")
+    _check_target(path, force)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise PolicyReviewError(f"{folder}: no such folder")
@@ -33,8 +32,7 @@ def write_atomic(path: Path, content: str, force: bool = False) -> None:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists() and not force:  # created meanwhile by someone else
-            raise PolicyReviewError(f"{path}: exists already; use --force to overwrite it")
+        _check_target(path, force)  # created meanwhile by someone else?
         os.replace(temporary, path)
     except OSError as exc:
         _remove(temporary)
@@ -42,6 +40,26 @@ def write_atomic(path: Path, content: str, force: bool = False) -> None:
     except BaseException:
         _remove(temporary)
         raise
+
+
+_NOT_REGULAR = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _check_target(path: Path, force: bool) -> None:
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise PolicyReviewError(f"{path}: cannot write ({exc.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise PolicyReviewError(f"{path}: is a folder; give a file name")
+    for test, what in _NOT_REGULAR:
+        if test(mode):
+            raise PolicyReviewError(f"{path}: is {what}, not a regular file; give another file name")
+    if not force:
+        raise PolicyReviewError(f"{path}: exists already; use --force to overwrite it")
 
 
 def _mode_for(path: Path) -> int:

@@ -5,24 +5,40 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from store import annotations, index, regions
-from store.db import MAX_CLAUSES_PER_DOCUMENT, Store, now, sort_key
+from store.db import MAX_CLAUSES_PER_DOCUMENT, Store, describe, now, sort_key
 from store.errors import InputError, PolicyReviewError
 from store.model import Node, ParsedDocument, ParsedFile
 from store.normalize import fold
 from store.parse import parse_source
 from store.readers import FOLDER_SUFFIXES, MAX_BYTES, read_path
+from store.untrusted import cleaned
+
+_NOT_UTF8_RE = re.compile("[\udc80-\udcff]")
+"""How Python shows the bytes of a file name that is not UTF-8 (surrogateescape)."""
+
+
+CONFIRM_ABOVE = 40
+"""A folder import of more files than this is shown to the user and confirmed first: a folder
+picked by mistake (the home folder, a checkout with its .venv) can hold thousands."""
+
+
+class ImportCancelled(Exception):
+    """Raised inside an import when its `cancelled` callback says so: the current file's
+    transaction is rolled back, the files done before it stay."""
 
 
 @dataclass
 class ImportResult:
     path: str
-    status: str  # imported | replaced | unchanged | refused
+    status: str  # imported | replaced | unchanged | skipped | refused | cancelled
     message: str = ""
     documents: int = 0
     clauses: int = 0
@@ -32,61 +48,150 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        return self.status != "refused"
+        return self.status not in ("refused", "cancelled")
 
 
-def expand_paths(paths: Iterable[Path]) -> Iterator[Path | tuple[Path, str]]:
-    """Files to import, folders walked recursively in name order; a missing path is yielded
-    as (path, reason) so that it is reported with the others."""
-    for path in paths:
+@dataclass
+class ImportPlan:
+    """What an import of some paths would read, found before anything is read: the files in
+    import order, and, in their place among them, what cannot be imported (an unreadable
+    folder, a link out of the folder given, a missing path) as ImportResults."""
+
+    items: list[Path | ImportResult] = field(default_factory=list)
+    from_folders: int = 0  # files found by walking folders (not named one by one)
+
+    @property
+    def files(self) -> list[Path]:
+        return [item for item in self.items if isinstance(item, Path)]
+
+    @property
+    def problems(self) -> list[ImportResult]:
+        return [item for item in self.items if isinstance(item, ImportResult)]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Whether to show the number of files and ask before importing them."""
+        return self.from_folders > CONFIRM_ABOVE
+
+
+def plan_folder_import(paths: Iterable[Path]) -> ImportPlan:
+    """The files an import of `paths` takes: a file as named, whatever its name; a folder
+    walked (each folder's files, then its subfolders, in name order) for the formats that
+    can be read, skipping hidden files and hidden folders (.git, .venv, caches), never
+    following a link out of it (a link to a folder inside it is not followed either: what it
+    points to is walked anyway), and naming every folder that cannot be read (a file that
+    cannot be read is named when it is imported)."""
+    plan = ImportPlan()
+    for path in map(Path, paths):
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in FOLDER_SUFFIXES and not child.name.startswith("."):
-                    yield child
+            found = _walk(path, plan.items)
+            plan.from_folders += found
         elif path.exists():
-            yield path
+            plan.items.append(path)
         else:
-            yield (path, "no such file or folder")
+            plan.items.append(ImportResult(str(path), "refused", "broken link" if path.is_symlink()
+                                           else "no such file or folder"))
+    return plan
+
+
+def _walk(root: Path, items: list) -> int:
+    top = root.resolve()
+    found = 0
+
+    def unreadable(exc: OSError) -> None:
+        items.append(ImportResult(exc.filename or str(root), "refused",
+                                  f"folder cannot be read ({exc.strerror or exc})"))
+
+    for folder, subfolders, names in os.walk(root, onerror=unreadable):
+        here = Path(folder)
+        for name in sorted(subfolders):
+            sub = here / name
+            if sub.is_symlink() and not _inside(sub, top):
+                items.append(ImportResult(str(sub), "skipped", f"a link to a folder outside {root}: not followed"))
+        subfolders[:] = sorted(n for n in subfolders if not n.startswith(".") and not (here / n).is_symlink())
+        for name in sorted(names):
+            path = here / name
+            if name.startswith(".") or path.suffix.lower() not in FOLDER_SUFFIXES:
+                continue
+            if path.is_symlink() and not path.exists():
+                items.append(ImportResult(str(path), "refused", "broken link"))
+            elif path.is_symlink() and not _inside(path, top):
+                items.append(ImportResult(str(path), "skipped", f"a link to a file outside {root}: not followed"))
+            else:
+                items.append(path)
+                found += 1
+    return found
+
+
+def _inside(link: Path, top: Path) -> bool:
+    try:
+        return link.resolve().is_relative_to(top)
+    except (OSError, RuntimeError):  # a loop of links
+        return False
 
 
 def import_paths(
     store: Store,
-    paths: Iterable[Path],
+    paths: Iterable[Path] | ImportPlan,
     province: str | None = None,
     max_bytes: int = MAX_BYTES,
     on_start: Callable[[Path, int, int], None] | None = None,
     on_result: Callable[[ImportResult, int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[ImportResult]:
-    """Import files and folders one file (one transaction) at a time. `on_start(path,
-    index, total)` and `on_result(result, done, total)` report progress."""
-    items = list(expand_paths(paths))
+    """Import files and folders (or a plan made by plan_folder_import, after the user saw
+    it) one file, one transaction, at a time. `on_start(path, index, total)` and
+    `on_result(result, done, total)` report progress. When `cancelled()` becomes true the file
+    being imported is left out (its result says "cancelled", and is the last one) and the
+    files imported before it stay."""
+    plan = paths if isinstance(paths, ImportPlan) else plan_folder_import(paths)
+    items = plan.items
     results = []
     for position, item in enumerate(items):
-        if isinstance(item, tuple):
-            result = ImportResult(str(item[0]), "refused", item[1])
+        if isinstance(item, ImportResult):
+            result = item
         else:
             if on_start:
                 on_start(item, position, len(items))
-            result = import_file(store, item, province=province, max_bytes=max_bytes)
+            try:
+                result = import_file(store, item, province=province, max_bytes=max_bytes, cancelled=cancelled)
+            except ImportCancelled:
+                result = ImportResult(str(item), "cancelled", "cancelled; not imported")
         results.append(result)
         if on_result:
             on_result(result, position + 1, len(items))
+        if result.status == "cancelled":
+            break
     return results
 
 
 def summarize(results: list[ImportResult]) -> tuple[dict[str, int], str]:
     """Files per outcome, and the same as a line: "3 imported, 1 refused"."""
-    counts = {"imported": 0, "replaced": 0, "unchanged": 0, "refused": 0}
+    counts = {"imported": 0, "replaced": 0, "unchanged": 0, "skipped": 0, "refused": 0, "cancelled": 0}
     for result in results:
         counts[result.status] += 1
     return counts, ", ".join(f"{n} {status}" for status, n in counts.items() if n)
 
 
-def import_file(store: Store, path: Path, province: str | None = None, max_bytes: int = MAX_BYTES) -> ImportResult:
-    """Import one file; never raises for bad input: the result says why it was refused."""
+def import_file(store: Store, path: Path, province: str | None = None, max_bytes: int = MAX_BYTES,
+                cancelled: Callable[[], bool] | None = None) -> ImportResult:
+    """Import one file; never raises for bad input: the result says why it was refused. A
+    full disk refuses the file too (the next one may fit); other database errors (locked,
+    read-only) are raised, since every file would meet them. Raises ImportCancelled when
+    `cancelled()` is true at a check between the steps or just before the commit."""
     source = str(path.resolve())
+
+    def check_cancelled() -> None:
+        if cancelled is not None and cancelled():
+            raise ImportCancelled(str(path))
+
     try:
+        check_cancelled()
+        if _NOT_UTF8_RE.search(source):
+            raise InputError("the file name is not valid UTF-8: rename it (convmv -f gbk -t utf-8 converts "
+                             "GBK names from Windows archives)")
         place = _place(province) if province is not None else None  # before anything is read
+        _check_size(path, max_bytes)
         source_data = read_path(path, max_bytes)
         sha = source_data.sha256
         same = store.conn.execute(
@@ -97,14 +202,59 @@ def import_file(store: Store, path: Path, province: str | None = None, max_bytes
         if same and (place is None or (place.province, place.region) == (same[1], same[2])):
             where = "" if same[0] == source else f" (same content as {same[0]})"
             return ImportResult(str(path), "unchanged", f"unchanged{where}")
+        check_cancelled()
         parsed = parse_source(source_data, file=str(path), province=province)
         if not any(_count_clauses(doc.nodes) for doc in parsed.documents):
             raise InputError("no text left after removing boilerplate")
-        return _store_parsed(store, parsed, source, sha)
+        _clean_text(parsed)
+        check_cancelled()
+        return _store_parsed(store, parsed, source, sha, check_cancelled)
     except PolicyReviewError as exc:
         return ImportResult(str(path), "refused", str(exc))
     except (UnicodeError, ValueError, RecursionError) as exc:  # a parser bug must not abort a batch
         return ImportResult(str(path), "refused", f"could not be parsed ({type(exc).__name__}: {exc})")
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorname", "") != "SQLITE_FULL":
+            raise
+        return ImportResult(str(path), "refused", describe(exc))
+
+
+def _check_size(path: Path, max_bytes: int) -> None:
+    """Refuse a file over the limit before reading it, in the units the user thinks in."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # read_path says why
+    if size > max_bytes and path.is_file():
+        limit = _size_text(max_bytes).replace(".0 ", " ")
+        raise InputError(f"too large: {_size_text(size)} (limit {limit}); split it into one file per document")
+
+
+def _size_text(size: int) -> str:
+    """50.0 MB, 5.2 KB, 312 bytes."""
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
+
+
+_DOCUMENT_TEXT = ("label", "title", "doc_number", "issuer", "date", "recipients", "cc", "disclosure", "region")
+
+
+def _clean_text(parsed: ParsedFile) -> None:
+    """Control characters in what a file says (a C1 control in a title or a clause) made
+    visible before they are stored: nothing read from the database can drive a terminal
+    (store.untrusted.cleaned)."""
+    for doc in parsed.documents:
+        for name in _DOCUMENT_TEXT:
+            value = getattr(doc, name)
+            if value:
+                setattr(doc, name, cleaned(value))
+        nodes = list(doc.nodes)
+        while nodes:
+            node = nodes.pop()
+            node.label, node.title, node.text = cleaned(node.label), cleaned(node.title), cleaned(node.text)
+            nodes.extend(node.children)
 
 
 def _place(name: str) -> regions.Place:
@@ -114,7 +264,8 @@ def _place(name: str) -> regions.Place:
     return place
 
 
-def _store_parsed(store: Store, parsed: ParsedFile, source: str, sha: str) -> ImportResult:
+def _store_parsed(store: Store, parsed: ParsedFile, source: str, sha: str,
+                  check_cancelled: Callable[[], None]) -> ImportResult:
     with store.transaction() as conn:
         old = conn.execute("SELECT id, part, kind, label, identity FROM documents WHERE source_path = ?",
                            (source,)).fetchall()
@@ -132,6 +283,7 @@ def _store_parsed(store: Store, parsed: ParsedFile, source: str, sha: str) -> Im
         renamed = _renamed_identities(conn, old, ids)
         reattached, orphaned = annotations.reattach(conn, ids, renamed)
         lost_selection = _restore_selection(conn, saved_selection, ids, renamed)
+        check_cancelled()  # the last moment the file can still be left out
     status = "replaced" if old_ids else "imported"
     message = f"{'re-imported' if old_ids else 'imported'} {total} clauses in {len(ids)} document{'s' * (len(ids) != 1)}"
     if orphaned:

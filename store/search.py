@@ -30,6 +30,10 @@ from store.normalize import fold, fold_with_offsets, search_forms
 
 FIELDS = ("province", "doc", "tag", "status")
 DEFAULT_PAGE = 100
+MAX_QUERY_LENGTH = 100
+"""Longer queries are refused: every character is a token of a phrase, so the cost grows with
+the length (a pasted page of 10,000 characters took 33 s; 100 × 的, the worst case, takes
+0.35 s at 100,000 clauses, bench/README.md), and a hundred characters find any clause."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,9 @@ _TOKEN_RE = re.compile(r'\s+|\||-?(?:\w+:)?"(?:[^"]|"")*"(?!")|-?(?:\w+:)?"(?:[^
 
 def parse_query(text: str) -> Query:
     """Parse the query language; raises QueryError with a message for the user."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(f"the query is {len(text):,} characters long; at most {MAX_QUERY_LENGTH} are searched: "
+                         "search for a shorter piece of it")
     query = Query(text)
     tokens = [t for t in _TOKEN_RE.findall(text.replace("\u3000", " ")) if not t.isspace()]
     pending: list[tuple[Term, bool]] = []
@@ -121,6 +128,8 @@ def _term(token: str) -> tuple[Term, bool]:
         if len(token) < 2 or not token.endswith('"') or inner.replace('""', "").count('"'):
             raise QueryError('unbalanced quote: close the phrase with " (write "" for a quote inside it)')
         token = inner.replace('""', '"')
+        if kind != "text" and not token.strip():  # province:"" is as empty as province:
+            raise QueryError(f"'{kind}:' needs a value, e.g. {_FIELD_EXAMPLES[kind]}")
     elif '"' in token:
         raise QueryError('a quote must start a phrase: "降低 社保"')
     if kind == "text":
@@ -453,6 +462,21 @@ def highlight(text: str, terms: list[str]) -> list[list[int]]:
         else:
             merged.append(span)
     return merged
+
+
+def snippet(text: str, spans: list[list[int]], width: int = 60) -> tuple[str, list[list[int]]]:
+    """About `width` characters of a text around its first match, with … where it was cut,
+    and the match spans moved to fit: what `search` prints of a long clause."""
+    if len(text) <= width:
+        return text, spans
+    first = spans[0][0] if spans else 0
+    start = max(0, min(first - width // 3, len(text) - width))
+    end = start + width
+    lead = "…" if start else ""
+    shown = lead + text[start:end] + ("…" if end < len(text) else "")
+    shift = len(lead) - start
+    moved = [[max(a, start) + shift, min(b, end) + shift] for a, b in spans if a < end and b > start]
+    return shown, moved
 
 
 def scan_matches(title: str, text: str, query: Query) -> bool:

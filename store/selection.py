@@ -1,11 +1,13 @@
 """The reviewer's selection of clauses: kept in the database, so it survives a restart and
-can be exported from the command line (`policy-review export --selection`)."""
+can be exported from the command line (`policy-review export --selection`); and the scope
+rules of the app's bulk actions and export (what they apply to, and how to say so)."""
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 
-from store import search
+from store import browse, search
 from store.db import Store
 
 
@@ -44,3 +46,61 @@ def _add(store: Store, ids: list[int]) -> int:
 def clear(store: Store) -> int:
     with store.transaction() as conn:
         return conn.execute("DELETE FROM selection").rowcount
+
+
+# --------------------------------------------------------------------------- what an action applies to
+
+
+@dataclass
+class ClauseRange:
+    """What the clause pane shows without a filter: clauses `first`..`last` (ordinals) of a
+    document, under the section at `section_path` ('' for the whole document)."""
+
+    document: browse.Document
+    first: int
+    last: int
+    section_path: str = ""
+
+
+def target_ids(conn: sqlite3.Connection, query: search.Query | None,
+               focused: browse.Clause | None) -> tuple[list[int], str]:
+    """The clauses a bulk action (tag, status) applies to, and how to say so: the selection
+    as far as the filter `query` shows it (hidden clauses are never touched), else the
+    focused clause."""
+    selected = selected_ids(conn)
+    if selected:
+        ids = sorted(selected)
+        if query is not None:
+            shown = search.matching_ids(conn, query, ids)
+            hidden = len(ids) - len(shown)
+            description = f"{len(shown)} selected clause{'s' * (len(shown) != 1)}"
+            if hidden:
+                description += f" ({hidden} hidden by the filter left alone)"
+            return shown, description
+        return ids, f"{len(ids)} selected clause{'s' * (len(ids) != 1)}"
+    if focused is None:
+        return [], "no clause"
+    return [focused.id], f"clause {browse.display_path(focused.path) or focused.id}"
+
+
+def export_scope(conn: sqlite3.Connection, query: search.Query | None, filter_text: str,
+                 shown: ClauseRange | None) -> tuple[list[int], str, str]:
+    """What an export takes: the selection (as the filter shows it), else what the filter
+    shows, else the clauses the pane shows. Returns (ids, what the dialog says, what the note
+    says of its scope)."""
+    if selected_ids(conn):
+        ids, description = target_ids(conn, query, None)
+        scope = "已选条款" + (f"（检索：{filter_text}）" if query is not None else "")
+        return ids, description, scope
+    if query is not None:
+        ids = search.matching_ids(conn, query)
+        return (ids, f"{len(ids)} clause{'s' * (len(ids) != 1)} shown by the filter “{filter_text}”",
+                f"检索：{filter_text}")
+    if shown is None or shown.last < shown.first:
+        return [], "nothing", ""
+    count = shown.last - shown.first + 1
+    ids = [c.id for c in browse.clauses_page(conn, shown.document.id, shown.first, shown.last, limit=count)]
+    where = f"《{shown.document.display_title}》"
+    if shown.section_path:
+        where += f" {browse.display_path(shown.section_path)}"
+    return ids, f"{len(ids)} clause{'s' * (len(ids) != 1)} of {where}", where

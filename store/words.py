@@ -14,11 +14,13 @@ import os
 import pickle
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from store.db import Store
+from store.errors import QueryError
 from store.search import Query, count, parse_query
 
 KEYWORDS_PER_CLAUSE = 8
@@ -100,16 +102,24 @@ def _short_words(text: str) -> list[str]:
     return [w for w in words if w.strip()]
 
 
+MAX_SUGGESTED_WORDS = 12
+"""A phrase split into more words than this gets no suggestion: a looser query of dozens of
+words finds nothing more useful, and counting it costs time."""
+
+
 def _candidates(parsed: Query) -> list[str]:
     """Looser queries, best first: every multi-character phrase split into jieba's words,
-    then into words of at most two characters."""
+    then into words of at most two characters. Each is a valid query: punctuation between the
+    words ('-' in a-b or 2099-2100年) is left out, repeated words are given once, and a word
+    that would read as query syntax is quoted."""
     found: list[str] = []
     for splitter in (segment, _short_words):
         parts, changed = [], False
         for group in parsed.groups:
             if group.is_text and not group.negated and len(group.terms) == 1 and len(group.terms[0].value) >= 3:
-                words = splitter(group.terms[0].value)
-                if len(words) > 1:
+                words = list(dict.fromkeys(_as_query_word(w) for w in splitter(group.terms[0].value)
+                                           if not _is_punctuation(w)))
+                if len(words) > 1 and len(words) <= MAX_SUGGESTED_WORDS:
                     parts.append(" ".join(words))
                     changed = True
                     continue
@@ -121,22 +131,42 @@ def _candidates(parsed: Query) -> list[str]:
             candidate = " ".join(p for p in parts if p)
         else:
             candidate = " ".join(p if p else t for p, t in zip(parts, tokens))
-        if candidate not in found:
+        if candidate not in found and _parses(candidate):
             found.append(candidate)
     return found
 
 
-def suggestion(query: str | Query, conn: sqlite3.Connection | None = None) -> str | None:
+def _is_punctuation(word: str) -> bool:
+    return all(unicodedata.category(ch)[0] in "PSZ" for ch in word)
+
+
+def _as_query_word(word: str) -> str:
+    """A word as it can be written in a query: quoted when it would be read as syntax."""
+    if word.startswith("-") or any(ch in word for ch in '"|:'):
+        return '"' + word.replace('"', '""') + '"'
+    return word
+
+
+def _parses(query: str) -> bool:
+    try:
+        parse_query(query)
+    except QueryError:
+        return False
+    return True
+
+
+def suggestion(query: str | Query, conn: sqlite3.Connection | None = None, found_nothing: bool = False) -> str | None:
     """A looser query for a phrase query that found nothing: each multi-character phrase
     split into its words, which must then all occur (in any order).
 
-    With a database connection: None when the query finds something already, else the
-    first looser query that finds something (None when none does). Without one: the first
-    candidate, unchecked (the caller knows the query found nothing)."""
+    With a database connection: None when the query finds something already (not counted
+    again when the caller says it `found_nothing`), else the first looser query that finds
+    something (None when none does). Without one: the first candidate, unchecked (the caller
+    knows the query found nothing)."""
     parsed = parse_query(query) if isinstance(query, str) else query
     if not parsed.groups:
         return None
-    if conn is not None and count(conn, parsed, cap=1)[0]:
+    if conn is not None and not found_nothing and count(conn, parsed, cap=1)[0]:
         return None
     candidates = _candidates(parsed)
     if conn is None:

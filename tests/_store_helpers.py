@@ -1,12 +1,15 @@
-"""Helpers shared by test_search, test_annotations and test_export: databases of the sample
-documents, a plain scan to compare the index with, and running the command line in a
-subprocess with a clean environment."""
+"""Helpers shared by test_search, test_annotations, test_export and test_cli: databases of
+the sample documents, a plain scan to compare the index with, and running the command line
+(in this process, with its output captured, or as a real process) with a clean environment."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 
 from sample_db import sample_files
@@ -14,6 +17,7 @@ from store.db import Store
 from store.importer import import_paths
 from store.normalize import fold, search_forms
 from store.search import parse_query, scan_matches
+from tui.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = sample_files()
@@ -66,24 +70,77 @@ def clause_with(conn, phrase: str, document_title_part: str = "") -> int:
 def cli_env(tmp_path: Path, user: str = "tester") -> dict[str, str]:
     """An environment that never touches the user's own database or config."""
     env = dict(os.environ)
-    env["POLICY_REVIEW_USER"] = user
-    env["POLICY_REVIEW_CONFIG"] = str(tmp_path / "no-config.toml")
-    env["POLICY_REVIEW_DB"] = str(tmp_path / "not-the-default.db")
+    env.update(_isolated(tmp_path, user))
     env["PYTHONIOENCODING"] = "utf-8"
     env.pop("NO_COLOR", None)
     return env
 
 
-def run_cli(tmp_path: Path, *args: str, user: str = "tester", timeout: float = 120) -> subprocess.CompletedProcess:
-    """`policy-review ARGS…` in a fresh interpreter."""
-    return subprocess.run(
+def _isolated(tmp_path: Path, user: str) -> dict[str, str]:
+    return {"POLICY_REVIEW_USER": user, "POLICY_REVIEW_CONFIG": str(tmp_path / "no-config.toml"),
+            "POLICY_REVIEW_DB": str(tmp_path / "not-the-default.db")}
+
+
+@dataclass
+class CliRun:
+    """What a command printed and returned, like subprocess.CompletedProcess."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class _Terminal(io.StringIO):
+    """Typed answers on a stdin that says it is a terminal (for confirmation questions)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@contextmanager
+def _environment(values: dict[str, str]):
+    saved = dict(os.environ)
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def run_cli(tmp_path: Path, *args, user: str = "tester", answer: str | None = None,
+            env: dict[str, str] | None = None) -> CliRun:
+    """`policy-review ARGS…` run in this process: main(argv) with stdout and stderr captured.
+    `answer` is typed on a terminal when the command asks a question; without it, stdin is
+    not a terminal. `env` replaces the isolated environment's variables."""
+    out, err = io.StringIO(), io.StringIO()
+    stdin = _Terminal(answer) if answer is not None else io.StringIO("")
+    saved_stdin = sys.stdin
+    with _environment(env or _isolated(tmp_path, user)), redirect_stdout(out), redirect_stderr(err):
+        sys.stdin = stdin
+        try:
+            code = main([str(a) for a in args])
+        finally:
+            sys.stdin = saved_stdin
+    result = CliRun(code, out.getvalue(), err.getvalue())
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def run_cli_process(tmp_path: Path, *args: str, user: str = "tester", timeout: float = 120,
+                    env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`policy-review ARGS…` in a fresh interpreter: for what only a real process shows
+    (signals, the installed script, output to a pipe)."""
+    result = subprocess.run(
         [sys.executable, "-m", "tui.cli", *map(str, args)],
-        capture_output=True, text=True, encoding="utf-8", cwd=REPO, env=cli_env(tmp_path, user), timeout=timeout,
-        stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, encoding="utf-8", cwd=REPO, env=env or cli_env(tmp_path, user),
+        timeout=timeout, stdin=subprocess.DEVNULL,
     )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
 
 
-def assert_one_line_error(result: subprocess.CompletedProcess, *needles: str) -> str:
+def assert_one_line_error(result: CliRun | subprocess.CompletedProcess, *needles: str) -> str:
     """Exit status 1, a single 'policy-review: error: …' line on stderr, no traceback."""
     assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
     lines = [line for line in result.stderr.splitlines() if line.strip()]

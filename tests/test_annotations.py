@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -521,6 +522,10 @@ def test_the_orphans_command_lists_them(tmp_path):
     assert result.returncode == 0, result.stderr
     (record,) = json.loads(result.stdout)
     assert record["clause_id"] is None and record["note"] == "会变成孤儿" and record["path"] == "三、（十三）"
+    # as lines: each orphan with the text it was written on, to re-attach it by hand
+    first, second = run_cli(tmp_path, "annotations", "orphans", "--db", tmp_path / "db.sqlite").stdout.splitlines()
+    assert "orphan" in first and "会变成孤儿" in first
+    assert second.startswith("      was: 引导企业利用境外低成本资金，提高企业跨境贸易本币结算比例 在合理调控外债规模")
 
 
 # --------------------------------------------------------------------------- exchange
@@ -614,7 +619,8 @@ def test_newer_is_decided_across_time_zones(two_databases):
 
 
 def test_undo_after_importing_someone_elses_history(two_databases):
-    """An undo recorded in the other database does not mark a local batch as undone."""
+    """An undo recorded in the other database does not mark a local batch as undone: once the
+    import is undone, the next undo is bob's own last change."""
     ours, theirs = two_databases
     set_status(ours, [clause_with(ours.conn, PHRASES[0])], "flagged", "alice")
     assert undo(ours, "alice")
@@ -622,6 +628,7 @@ def test_undo_after_importing_someone_elses_history(two_databases):
     mine = clause_with(theirs.conn, PHRASES[1])
     set_status(theirs, [mine], "reviewed", "bob")  # bob's batch 1, alice undid her batch 1
     import_records(theirs, export_records(ours.conn), "bob")
+    assert undo(theirs, "bob").startswith("undid the annotation import")
     assert undo(theirs, "bob").startswith("undid 1 change (status)")
     assert annotation_for(theirs.conn, mine).status == "unreviewed"
 
@@ -699,3 +706,157 @@ def test_annotations_export_and_import_commands(tmp_path, two_databases):
     assert_one_line_error(run_cli(tmp_path, "annotations", "import", broken, "--db", theirs.path), "broken.jsonl:2")
     assert_one_line_error(run_cli(tmp_path, "annotations", "import", tmp_path / "missing.jsonl", "--db", theirs.path),
                           "no such file")
+
+
+# --------------------------------------------------------------------------- merging, copies, undo
+
+
+@pytest.mark.parametrize("one_file", [True, False])
+def test_the_newest_value_wins_in_every_order(tmp_path, one_file):
+    import itertools
+
+    store = samples_store(tmp_path / "db.sqlite")
+    clause = clause_with(store.conn, PHRASES[0])
+    set_status(store, [clause], "reviewed", "bob")  # the annotation exists, its note is empty
+    key = annotation_for(store.conn, clause).key
+    store.close()
+    records = {name: {"key": key, "note": f"note {name}", "author": name, "updated_at": at}
+               for name, at in (("B", "2029-01-01T00:00:00+0000"), ("A", "2030-01-01T00:00:00+0000"),
+                                ("C", "2029-06-01T00:00:00+0800"))}
+    for order in itertools.permutations("BAC"):
+        copy = tmp_path / f"{''.join(order)}.sqlite"
+        shutil.copy(tmp_path / "db.sqlite", copy)
+        with Store(copy) as store:
+            if one_file:
+                import_records(store, [records[name] for name in order], "bob")
+            else:
+                for name in order:
+                    import_records(store, [records[name]], "bob")
+            ann = annotation_for(store.conn, clause)
+            assert (ann.note, ann.author, ann.updated_at) == ("note A", "A", "2030-01-01T00:00:00+0000"), order
+
+
+def _two_copies(folder: Path, order: list[str]) -> Store:
+    """A database holding the Xinzhou plan twice, from two files of the same name in two
+    folders (one has a line more at the end, so its bytes differ), imported in the given
+    order of folders."""
+    text = SAMPLE["xinzhou"].read_text(encoding="utf-8")
+    for name, extra in (("甲本", ""), ("乙本", "\n\n")):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "忻州规划.txt").write_text(text + extra, encoding="utf-8")
+    store = Store(folder / "db.sqlite")
+    results = import_paths(store, [folder / name / "忻州规划.txt" for name in order])
+    assert [r.status for r in results] == ["imported"] * 2
+    return store
+
+
+def _by_copy(store: Store, phrase: str) -> dict[str, int]:
+    """The clause holding the phrase in each copy, by the copy's folder."""
+    rows = store.conn.execute(
+        """SELECT d.source_path, c.id FROM clauses c JOIN documents d ON d.id = c.document_id
+           WHERE instr(c.title || c.text, ?)""", (phrase,)).fetchall()
+    return {Path(source).parent.name: clause for source, clause in rows}
+
+
+def test_two_copies_of_one_document_keep_their_own_annotations_through_an_exchange(tmp_path):
+    ours = _two_copies(tmp_path / "ours", ["甲本", "乙本"])
+    theirs = _two_copies(tmp_path / "theirs", ["乙本", "甲本"])
+    phrase = "推行企业开办“0.5天”“零成本”"
+    mine = _by_copy(ours, phrase)
+    assert len(mine) == 2
+    assert len({ours.conn.execute("SELECT key FROM clauses WHERE id = ?", (c,)).fetchone() for c in mine.values()}) == 1
+    set_note(ours, mine["甲本"], "甲本的备注", "alice")
+    set_note(ours, mine["乙本"], "乙本的备注", "alice")
+    add_tags(ours, [mine["乙本"]], ["乙本"], "alice")
+    records = export_records(ours.conn)
+    assert sorted(r["source"] for r in records) == ["ours/乙本/忻州规划.txt", "ours/甲本/忻州规划.txt"]
+
+    report = import_records(theirs, records, "bob")
+    assert (report.created, report.merged, report.conflicts) == (2, 0, [])
+    yours = _by_copy(theirs, phrase)
+    assert annotation_for(theirs.conn, yours["甲本"]).note == "甲本的备注"
+    b = annotation_for(theirs.conn, yours["乙本"])
+    assert (b.note, b.tags) == ("乙本的备注", ["乙本"])
+
+    history = theirs.conn.execute("SELECT count(*) FROM history").fetchone()[0]
+    for _ in range(3):  # replaying changes nothing, and reports nothing
+        again = import_records(theirs, records, "bob")
+        assert (again.created, again.merged, again.conflicts) == (0, 2, [])
+    assert theirs.conn.execute("SELECT count(*) FROM history").fetchone()[0] == history
+    assert import_records(ours, records, "alice").conflicts == []  # into the database they came from, too
+    ours.close()
+    theirs.close()
+
+
+def test_replaying_an_older_conflicting_record_reports_it_once(two_databases):
+    ours, theirs = two_databases
+    set_note(theirs, clause_with(theirs.conn, PHRASES[0]), "bob 的看法", "bob")
+    set_note(ours, clause_with(ours.conn, PHRASES[0]), "alice 的看法", "alice")
+    records = export_records(ours.conn)
+    records[0]["updated_at"] = "2000-01-01T00:00:00+0000"  # older than bob's
+    assert len(import_records(theirs, records, "bob").conflicts) == 1
+    history = theirs.conn.execute("SELECT count(*) FROM history").fetchone()[0]
+    assert import_records(theirs, records, "bob").conflicts == []
+    assert theirs.conn.execute("SELECT count(*) FROM history").fetchone()[0] == history
+    assert annotation_for(theirs.conn, clause_with(theirs.conn, PHRASES[0])).note == "bob 的看法"
+
+
+def test_an_annotation_import_is_one_undoable_step_and_leaves_your_own_undo(two_databases):
+    ours, theirs = two_databases
+    for phrase in PHRASES:
+        add_tags(ours, [clause_with(ours.conn, phrase)], ["外来"], "alice")
+    set_note(ours, clause_with(ours.conn, PHRASES[1]), "alice 的备注", "alice")
+    bobs = clause_with(theirs.conn, PHRASES[1])
+    set_status(theirs, [bobs], "flagged", "bob")  # bob's own edit, before the import
+    set_note(theirs, bobs, "bob 的备注", "bob")
+    records = export_records(ours.conn)
+    records[1]["updated_at"] = "2999-01-01T00:00:00+0000"  # alice's note wins over bob's
+    before = {p: annotation_for(theirs.conn, clause_with(theirs.conn, p)) for p in PHRASES}
+    report = import_records(theirs, records, "bob")
+    assert (report.created, report.merged) == (3, 1)
+    assert annotation_for(theirs.conn, bobs).note == "alice 的备注"
+
+    message = undo(theirs, "bob")
+    assert message == "undid the annotation import: 3 annotations it created removed, 2 changes reverted"
+    after = {p: annotation_for(theirs.conn, clause_with(theirs.conn, p)) for p in PHRASES}
+    assert {p: a and (a.tags, a.note, a.status) for p, a in after.items()} == {
+        p: a and (a.tags, a.note, a.status) for p, a in before.items()}
+    assert [name for name, _c, _n in list_tags(theirs.conn)] == []  # the imported tag went with it
+    # bob's own edits are still his to undo, last first
+    assert undo(theirs, "bob").startswith("undid 1 change (note)")
+    assert annotation_for(theirs.conn, bobs).note == ""
+    assert undo(theirs, "bob").startswith("undid 1 change (status)")
+    assert undo(theirs, "bob") is None
+
+
+def test_the_cli_says_how_to_undo_an_import_and_refuses_deep_nesting(tmp_path, two_databases):
+    ours, theirs = two_databases
+    add_tags(ours, [clause_with(ours.conn, PHRASES[0])], ["重点"], "alice")
+    exported = tmp_path / "a.jsonl"
+    exported.write_text(annotations.write_jsonl(export_records(ours.conn)), encoding="utf-8")
+    result = run_cli(tmp_path, "annotations", "import", exported, "--db", theirs.path, user="bob")
+    assert result.stderr.splitlines() == [
+        "0 merged, 1 new (0 without their clause: see `policy-review annotations orphans`), 0 conflicts; "
+        "`policy-review undo` undoes the import"]
+    assert run_cli(tmp_path, "undo", "--db", theirs.path, user="bob").stderr.startswith("undid the annotation import")
+    nested = tmp_path / "nested.jsonl"
+    nested.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    assert_one_line_error(run_cli(tmp_path, "annotations", "import", nested, "--db", theirs.path),
+                          "nested.jsonl:1: nested too deeply to be an annotation")
+
+
+def test_a_note_changed_meanwhile_is_not_overwritten_and_both_are_kept(tmp_path, tmp_db):
+    """The note editor opened on "初稿"; meanwhile the command line saved another note."""
+    clause = clause_with(tmp_db.conn, PHRASES[0])
+    set_note(tmp_db, clause, "初稿", "alice")
+    assert run_cli(tmp_path, "note", clause, "命令行改的", "--db", tmp_db.path, user="bob").returncode == 0
+    with pytest.raises(annotations.ChangedMeanwhile) as caught:
+        set_note(tmp_db, clause, "编辑器里写的", "alice", expected="初稿")
+    assert (caught.value.saved, caught.value.yours) == ("命令行改的", "编辑器里写的")
+    assert "changed meanwhile" in str(caught.value)
+    assert annotation_for(tmp_db.conn, clause).note == "命令行改的"
+    assert set_note(tmp_db, clause, caught.value.both, "alice", expected=caught.value.saved)
+    assert annotation_for(tmp_db.conn, clause).note == "命令行改的\n\n编辑器里写的"
+    # the same edit made elsewhere, or no change meanwhile: saved without a fuss
+    assert set_note(tmp_db, clause, "命令行改的\n\n编辑器里写的", "alice", expected="初稿") is False
+    assert set_note(tmp_db, clause, "定稿", "alice", expected="命令行改的\n\n编辑器里写的")

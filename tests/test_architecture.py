@@ -71,3 +71,17 @@ def test_parsing_and_importing_do_not_load_textual_or_jieba(tmp_path):
     )
     loaded = loaded_after(code)
     assert "textual" not in loaded and "jieba" not in loaded
+
+
+def test_the_commands_do_not_import_the_parser():
+    """tui.cli imports tui.commands to run a command; tui.commands must not import tui.cli
+    back (the exit statuses they share live in tui.exit_status)."""
+    import ast
+    from pathlib import Path
+
+    import tui
+
+    tree = ast.parse((Path(tui.__file__).parent / "commands.py").read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert "tui.exit_status" in imported and "tui.cli" not in imported

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import stat
 from pathlib import Path
 
 import pytest
@@ -378,6 +379,40 @@ def test_a_user_template_is_filled_and_escaped(tmp_path, crafted):
     assert "text=本条含有星号*强调*和下划线_强调_，以及竖线|分隔、波浪线~~删除~~和**加粗**。" in rendered
 
 
+INJECTION_TEMPLATE = """<!-- note -->
+$body
+<!-- clause -->
+备注：$note | 标签：$tags | 标题：$title | 文件：$document
+
+$quote
+"""
+
+
+def test_no_template_field_can_start_a_line_or_carry_a_control_character(tmp_path):
+    """Values an old database (or another tool) wrote raw: a carriage return in a note and a
+    tag, a form feed and a line separator in a title, ESC sequences in the clause text."""
+    store = samples_store(tmp_path / "raw.db")
+    conn = store.conn
+    clause = clause_with(conn, "全面推开营改增试点，确保所有行业税负只减不增")
+    annotations.set_note(store, clause, "x", "alice")
+    annotations.add_tags(store, [clause], ["重点"], "alice")
+    conn.execute("UPDATE annotations SET note = ? WHERE clause_id = ?", ("ok\r# INJECTED\x1b]0;pwned\x07", clause))
+    conn.execute("UPDATE tags SET name = ?", ("t\r- 列表",))
+    conn.execute("UPDATE clauses SET title = ?, text = text || ? WHERE id = ?",
+                 ("标题\u2028## 注入\f", "\r> 引用\x1b[2J\x9b31m", clause))
+    conn.execute("UPDATE documents SET title = title || ? WHERE id = (SELECT document_id FROM clauses WHERE id = ?)",
+                 ("\r# 文件注入", clause))
+    for template in (export.parse_template(INJECTION_TEMPLATE), None):
+        markdown = render(conn, ExportSpec(clause_ids=[clause]), template=template).markdown
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]", markdown), repr(markdown)
+        rendered = MD.render(markdown)
+        titles = [strip_tags(h) for h in re.findall(r"<h\d>(.*?)</h\d>", rendered)]
+        assert not any(t.startswith(("INJECTED", "注入", "文件注入", "#")) for t in titles), titles
+        assert "<li>列表" not in rendered and "<blockquote>\n<p>引用" not in rendered
+        assert "# INJECTED␛]0;pwned␇" in strip_tags(rendered)  # as text, the controls visible
+    store.close()
+
+
 def test_a_template_may_give_only_the_note_part(golden_db):
     store, ids = golden_db
     template = parse_template("<!-- note -->\n# 自定义 $title\n\n$body\n")
@@ -464,6 +499,27 @@ def test_a_failed_write_leaves_the_target_untouched_and_no_temporary_file(tmp_pa
     monkeypatch.undo()
     assert target.read_text(encoding="utf-8") == "旧内容\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["note.md"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink", "device"])
+def test_force_replaces_only_a_regular_file(tmp_path, kind):
+    target = tmp_path / "note.md"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "symlink":
+        (tmp_path / "real.md").write_text("原文\n", encoding="utf-8")
+        target.symlink_to(tmp_path / "real.md")
+    else:  # a device node of its own, never /dev/null itself: a failing write would replace it
+        if os.geteuid() != 0:
+            pytest.skip("making a device node needs root")
+        os.mknod(target, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    what = {"fifo": "a FIFO \\(named pipe\\)", "symlink": "a symbolic link", "device": "a device"}[kind]
+    with pytest.raises(PolicyReviewError, match=f"is {what}, not a regular file"):
+        export.write_note(target, "新内容\n", force=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no temporary file left
+    if kind == "symlink":
+        assert (tmp_path / "note.md").is_symlink() and (tmp_path / "real.md").read_text(encoding="utf-8") == "原文\n"
 
 
 def test_unwritable_places_give_a_clear_message(tmp_path):

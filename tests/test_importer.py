@@ -4,6 +4,10 @@ replace or skip, and a failure half-way leaves the database exactly as it was.""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +15,7 @@ import pytest
 import store.importer as importer
 from sample_db import SAMPLE_DIR
 from store.db import Store
-from store.importer import expand_paths, import_file, import_paths
+from store.importer import import_file, import_paths, plan_folder_import
 from store.model import Node
 from store.normalize import fold
 from store.parse import parse_file
@@ -283,7 +287,7 @@ def test_folders_are_walked_recursively_for_readable_files(empty_db, tmp_path):
     (root / "2021" / ".draft.txt").write_text("草稿", encoding="utf-8")
     (root / "README").write_text("说明", encoding="utf-8")
 
-    assert [p.relative_to(root).as_posix() for p in expand_paths([root])] == [
+    assert [p.relative_to(root).as_posix() for p in plan_folder_import([root]).files] == [
         "2016/辽宁/costs.txt", "2021/notes.docx", "2021/scan.pdf", "2021/xinzhou.md"]
     results = import_paths(empty_db, [root])
     assert [r.status for r in results] == ["imported", "refused", "refused", "imported"]
@@ -314,3 +318,127 @@ def test_missing_paths_and_bad_files_are_refused_and_the_others_imported(empty_d
     ]
     assert results[3].status == "imported"
     assert empty_db.conn.execute("SELECT count(DISTINCT source_path) FROM documents").fetchone()[0] == 1
+
+
+def _policy_folder(root: Path) -> Path:
+    """A folder as a reviewer keeps one, next to what a checkout or a home folder holds."""
+    (root / "2016").mkdir(parents=True)
+    (root / "2016" / "costs.txt").write_bytes((SAMPLE_DIR / "liaoning-enterprise-costs-2016.txt").read_bytes())
+    for hidden in (".venv/lib/jieba", ".git", ".cache"):
+        (root / hidden).mkdir(parents=True)
+        (root / hidden / "dict.txt").write_text("的 100 uj\n", encoding="utf-8")
+    return root
+
+
+def test_a_folder_import_skips_hidden_folders(empty_db, tmp_path):
+    root = _policy_folder(tmp_path / "policies")
+    plan = plan_folder_import([root])
+    assert [p.relative_to(root).as_posix() for p in plan.files] == ["2016/costs.txt"]
+    assert plan.problems == [] and not plan.needs_confirmation
+
+
+def test_a_folder_import_never_follows_a_link_out_of_the_folder(empty_db, tmp_path):
+    root = _policy_folder(tmp_path / "policies")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(OLD_VERSION, encoding="utf-8")
+    (root / "out.txt").symlink_to(outside / "secret.txt")
+    (root / "outdir").symlink_to(outside, target_is_directory=True)
+    (root / "inside.txt").symlink_to(root / "2016" / "costs.txt")
+    (root / "broken.txt").symlink_to(tmp_path / "gone.txt")
+    results = import_paths(empty_db, [root])
+    by_name = {Path(r.path).name: (r.status, r.message) for r in results}
+    assert by_name["out.txt"] == ("skipped", f"a link to a file outside {root}: not followed")
+    assert by_name["outdir"] == ("skipped", f"a link to a folder outside {root}: not followed")
+    assert by_name["broken.txt"] == ("refused", "broken link")
+    # a link inside the folder is read (and found to be the same file)
+    assert (by_name["inside.txt"][0], by_name["costs.txt"][0]) == ("imported", "unchanged")
+    assert found(empty_db, "骆驼湾") == []  # nothing of the linked file outside
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and not shutil.which("setpriv"), reason="root reads every folder")
+def test_a_folder_that_cannot_be_read_is_named(tmp_path):
+    root = _policy_folder(tmp_path / "policies")
+    locked = root / "2017"
+    locked.mkdir()
+    (locked / "plan.txt").write_text(OLD_VERSION, encoding="utf-8")
+    locked.chmod(0)
+    try:
+        probe = ("import json, sys\nfrom store.importer import plan_folder_import\n"
+                 "plan = plan_folder_import([sys.argv[1]])\n"
+                 "print(json.dumps([[str(p), None] for p in plan.files] + [[r.path, r.message] for r in plan.problems]))")
+        command = [sys.executable, "-c", probe, str(root)]
+        if os.geteuid() == 0:  # drop the right to read every folder
+            command = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--inh-caps=-all", *command]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=Path(__file__).parent.parent)
+    finally:
+        locked.chmod(0o755)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [[str(root / "2016" / "costs.txt"), None],
+                                       [str(locked), "folder cannot be read (Permission denied)"]]
+
+
+def test_a_big_folder_needs_confirmation(tmp_path):
+    root = tmp_path / "many"
+    root.mkdir()
+    for n in range(importer.CONFIRM_ABOVE):
+        (root / f"{n:02}.txt").write_text(OLD_VERSION.replace("骆驼湾", f"骆驼湾{n}"), encoding="utf-8")
+    assert not plan_folder_import([root]).needs_confirmation
+    (root / "one-more.txt").write_text(NEW_VERSION, encoding="utf-8")
+    plan = plan_folder_import([root])
+    assert plan.needs_confirmation and len(plan.files) == importer.CONFIRM_ABOVE + 1
+    assert not plan_folder_import(plan.files).needs_confirmation  # files named one by one: the user chose them
+
+
+def test_cancelling_keeps_the_files_done_and_leaves_the_current_one_out(empty_db, tmp_path):
+    names = ["a.txt", "b.txt", "c.txt"]
+    for n, name in enumerate(names):
+        (tmp_path / name).write_text(OLD_VERSION.replace("骆驼湾", f"骆驼湾{n}"), encoding="utf-8")
+    checks = []
+
+    def cancelled() -> bool:  # asked between the steps of a file: say yes in the middle of b.txt
+        checks.append(len(checks))
+        return len(checks) > 6
+
+    results = import_paths(empty_db, [tmp_path / n for n in names], cancelled=cancelled)
+    assert [(Path(r.path).name, r.status) for r in results] == [("a.txt", "imported"), ("b.txt", "cancelled")]
+    assert [len(found(empty_db, f"骆驼湾{n}")) for n in range(3)] == [1, 0, 0]
+    assert empty_db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_cancelling_at_the_last_moment_rolls_the_file_back(empty_db, tmp_path, monkeypatch):
+    path = tmp_path / "a.txt"
+    path.write_text(OLD_VERSION, encoding="utf-8")
+    written = []
+    real_reattach = importer.annotations.reattach
+
+    def reattach(*args):  # the last step inside the transaction: rows are written by now
+        written.append(True)
+        return real_reattach(*args)
+
+    monkeypatch.setattr(importer.annotations, "reattach", reattach)
+    [result] = import_paths(empty_db, [path], cancelled=lambda: bool(written))
+    assert result.status == "cancelled" and written
+    assert empty_db.conn.execute("SELECT count(*) FROM clauses").fetchone()[0] == 0
+
+
+def test_a_full_disk_refuses_the_file_and_the_batch_goes_on(empty_db, tmp_path):
+    big, small = tmp_path / "a-big.txt", tmp_path / "b-small.txt"
+    big.write_bytes((SAMPLE_DIR / "jilin-supply-side-reform-2016.txt").read_bytes())
+    small.write_text(OLD_VERSION, encoding="utf-8")
+    pages = empty_db.conn.execute("PRAGMA page_count").fetchone()[0]
+    empty_db.conn.execute(f"PRAGMA max_page_count = {pages + 6}")  # room for the small one only
+    results = import_paths(empty_db, [big, small])
+    assert [(r.status, r.message) for r in results] == [
+        ("refused", "disk full"), ("imported", "imported 5 clauses in 1 document")]
+    assert empty_db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert len(found(empty_db, "骆驼湾")) == 1 and found(empty_db, "供给侧") == []
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_with_a_reason(empty_db, tmp_path):
+    name = os.fsdecode("福建省".encode("gbk") + b".txt")  # as unpacked from a Windows zip
+    (tmp_path / name).write_text(OLD_VERSION, encoding="utf-8")
+    [result] = import_paths(empty_db, [tmp_path])
+    assert (result.status, result.message) == (
+        "refused", "the file name is not valid UTF-8: rename it (convmv -f gbk -t utf-8 converts GBK names from "
+                   "Windows archives)")

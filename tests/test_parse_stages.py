@@ -9,7 +9,7 @@ from pathlib import Path
 from store.model import Decision
 from store.parse import lines as lines_stage
 from store.parse import paragraphs as paragraphs_stage
-from store.parse import parse_file, parse_text
+from store.parse import parse_file
 from store.parse.headings import HeadingTree
 from store.parse.paragraphs import Para
 from store.readers.text import decode, source_from_text

@@ -514,6 +514,9 @@ def test_index_through_import_reimport_and_delete(tmp_path):
     ("社保 || 公积金", "'|' needs a word on each side"),
     ("status:bogus", "use one of unreviewed, reviewed, flagged, adopted"),
     ("province:", "province:辽宁"),
+    ('province:""', "province:辽宁"),
+    ('doc:" "', "doc:营商"),
+    ("的" * 101, "the query is 101 characters long; at most 100 are searched"),
     ('""', "put words inside the quotes"),
     ('社"保', "a quote must start a phrase"),
     ("-社保 | 公积金", "write -A -B"),
@@ -562,6 +565,43 @@ def test_suggestion_splits_a_phrase_that_finds_nothing(db):
     assert suggestion("税") is None and suggestion("税", conn) is None
     assert suggestion("province:辽宁") is None
     assert suggestion("完全没有的词语组合啊", conn) is None
+
+
+@pytest.mark.parametrize("query", ["a-b", "2099-2100年", "营改增-公积金试点", '"降低|社保费率"'])
+def test_a_suggestion_is_always_a_valid_query(db, query):
+    """jieba gives '-' and '|' as words of their own: the suggestion leaves punctuation out
+    and quotes what would read as syntax, instead of offering a query that is an error."""
+    from store.words import suggestion
+
+    assert search(db.conn, query).total == 0
+    offered = suggestion(query)
+    if offered is not None:
+        parse_query(offered)  # does not raise
+        assert not any(word in ("-", "|") for word in offered.split())
+
+
+def test_a_suggestion_has_a_bounded_number_of_words(db):
+    from store.words import MAX_SUGGESTED_WORDS, suggestion
+
+    long_phrase = "降低社保费率加快用地审批减轻物流负担优化营商环境扩大有效投资培育新兴产业"  # 36 characters
+    assert search(db.conn, long_phrase).total == 0
+    assert suggestion(long_phrase) is None  # more than MAX_SUGGESTED_WORDS words
+    assert suggestion("的" * 100, db.conn) is None  # one word, repeated
+    assert len(suggestion("降低社保费率").split()) <= MAX_SUGGESTED_WORDS
+
+
+def test_snippet_keeps_the_match_and_moves_its_spans():
+    from store.search import snippet
+
+    text = "甲" * 100 + "水利建设基金" + "乙" * 100
+    start = text.index("水利建设基金")
+    shown, spans = snippet(text, [[start, start + 6]], width=40)
+    assert shown.startswith("…") and shown.endswith("…") and len(shown) == 42
+    [[a, b]] = spans
+    assert shown[a:b] == "水利建设基金"
+    assert snippet("短文本", [[0, 1]], width=40) == ("短文本", [[0, 1]])
+    head, _ = snippet(text, [], width=40)  # no match in the text (it was in the title): the start
+    assert head == "甲" * 40 + "…"
 
 
 def test_any_piece_of_a_traditional_clause_finds_it(tmp_path):

@@ -1,8 +1,8 @@
 """The `policy-review` command: opens the app, or runs one of the store's commands.
 
 Kept free of textual at import time: only opening the app imports it, so `search`,
-`import` and the others start fast. Errors a user can act on are printed as one line
-("policy-review: error: …") with exit status 1; usage errors exit with 2.
+`import` and the others start fast. Every error, a usage error too, is printed as one line
+("policy-review: error: …") with exit status 1; an interrupted command exits with 130.
 """
 
 from __future__ import annotations
@@ -14,42 +14,71 @@ import sys
 from pathlib import Path
 
 from store.errors import PolicyReviewError
+from store.untrusted import one_line, visible
+from tui.exit_status import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+class UsageError(Exception):
+    """The command line itself is wrong: an unknown command or option, a missing argument."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with the project's conventions: a usage error is one line and exit status 1
+    like every other error, and a word that starts with '-' is a word (`search -公积金`,
+    `tag 5 --add -neg`) unless it is one of the command's own short options."""
+
+    def error(self, message: str):
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+    def _parse_optional(self, arg_string: str):
+        if arg_string[:1] == "-" and arg_string[1:2] != "-" and arg_string[:2] not in self._option_string_actions:
+            return None
+        return super()._parse_optional(arg_string)
+
+
+def _plain_number(text: str) -> int:
+    """Plain ASCII digits only: int() would also read '5_0' as 50, ' 5' and '٥' as 5."""
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"not a number: {visible(text)!r}")
+    return int(text)
 
 
 def row_id(text: str) -> int:
     """A clause or annotation id: a positive number SQLite can hold."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    value = _plain_number(text)
     if not 0 < value < 1 << 63:
         raise argparse.ArgumentTypeError(f"no such id: {text}")
     return value
 
 
 def count_limit(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 <= value < 1 << 62:
+    value = _plain_number(text)
+    if not value < 1 << 62:
         raise argparse.ArgumentTypeError("0 (all) or a positive number")
     return value
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("policy-review")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown version"
 
 
 def build_parser() -> argparse.ArgumentParser:
     db_help = "database file (default: $POLICY_REVIEW_DB, else policy-review.db in the user data folder)"
     # Sub-commands take --db too, without a default that would hide `policy-review --db X cmd`.
-    db_parent = argparse.ArgumentParser(add_help=False)
+    db_parent = Parser(add_help=False)
     db_parent.add_argument("--db", metavar="PATH", type=Path, default=argparse.SUPPRESS, help=db_help)
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="policy-review",
         description="Review Chinese government policy documents: import, browse, filter, annotate, export.",
         epilog="Without a command, opens the app. `policy-review COMMAND --help` tells more.",
     )
     parser.add_argument("--db", metavar="PATH", type=Path, default=None, help=db_help)
+    parser.add_argument("--version", action="version", version=f"policy-review {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("import", parents=[db_parent], help="import files and folders of policy documents")
@@ -58,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-size", type=float, default=20, metavar="MB", help="refuse files larger than this (default 20 MB)")
     p.add_argument("--no-keywords", action="store_true", help="skip keyword extraction (run `policy-review keywords` later)")
     p.add_argument("--json", action="store_true", help="print one JSON object with every file's result")
+    p.add_argument("--yes", action="store_true",
+                   help="import a folder of more than 40 files without asking (the count is shown first otherwise)")
+
+    p = sub.add_parser("remove", parents=[db_parent],
+                       help="remove an imported file's documents (their annotations are kept as orphans)")
+    p.add_argument("what", metavar="DOCUMENT_OR_SOURCE",
+                   help="the imported file's path, a document id (`show --json` gives it) or words of its title")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     p = sub.add_parser("outline", help="parse a file without storing it and print its documents and headings")
     p.add_argument("file", type=Path)
@@ -74,11 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("search", parents=[db_parent], help="find clauses by keyword (see README for the query language)")
-    p.add_argument("query", metavar="QUERY")
+    p.add_argument("query", nargs="+", metavar="QUERY", help="one or more words; they are joined with spaces")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--limit", type=count_limit, default=100, metavar="N",
                    help="at most N results (default 100; 0 for all)")
     p.add_argument("--rank", action="store_true", help="order by relevance (bm25) instead of reading order")
+    p.add_argument("--full", action="store_true", help="print the whole clause, not the part around the match")
 
     p = sub.add_parser("keywords", parents=[db_parent], help="extract keywords (jieba TF-IDF) for clauses that have none")
 
@@ -140,14 +178,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        _error(str(exc))
+        return EXIT_FAILED
+    except SystemExit as exc:  # --help, --version
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
     try:
         return _dispatch(parser, args)
     except PolicyReviewError as exc:
         _error(str(exc))
         return EXIT_FAILED
     except sqlite3.Error as exc:  # a read-only file, a full disk, a lock held too long
-        _error(f"the database refused: {exc}")
+        from store.db import describe
+
+        _error(f"the database refused: {describe(exc)}")
         return EXIT_FAILED
     except KeyboardInterrupt:
         _error("interrupted; nothing half-written was kept")
@@ -158,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _error(message: str) -> None:
-    print(f"policy-review: error: {message}", file=sys.stderr)
+    print(f"policy-review: error: {one_line(message)}", file=sys.stderr)
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """What each `policy-review` command does: thin wrappers that call store/ and print.
 
-Untrusted text (clause text, titles, tags, file names) is printed as rich `Text`, never
-as markup.
+Untrusted text (clause text, titles, tags, notes, file names) is printed as rich `Text`, never
+as markup, and every line goes through `emit`, which makes control characters visible; JSON
+goes through `emit_json`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
+import signal
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -16,32 +20,94 @@ from rich.console import Console
 from rich.text import Text
 
 from store import annotations, browse
-from store.db import Store, default_db_path
+from store.db import Store, default_db_path, describe
 from store.errors import NotFoundError, PolicyReviewError
-from store.untrusted import visible
-from tui.cli import EXIT_FAILED, EXIT_OK
+from store.untrusted import one_line, visible
 from tui.colors import safe_color
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+from tui.exit_status import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 
 MATCH_STYLE = "bold black on yellow"
+SNIPPET_WIDTH = 60
+"""Characters of a clause `search` prints around the first match (`--full` prints it all)."""
+
+MAX_SIZE_MB = 2048
+"""The largest --max-size: a file is read into memory whole."""
+
+
+# --------------------------------------------------------------------------- output
+
+_consoles: dict[bool, Console] = {}
+
+
+def console(stderr: bool = False) -> Console:
+    """A console on the current stdout or stderr (made again when a test redirects them, so
+    that colors are decided for the stream written to)."""
+    stream = sys.stderr if stderr else sys.stdout
+    current = _consoles.get(stderr)
+    if current is None or current.file is not stream:
+        current = _consoles[stderr] = Console(file=stream, highlight=False, soft_wrap=True)
+    return current
+
+
+def emit(line: Text | str, stderr: bool = False) -> None:
+    """Print a line of output, control characters in it made visible (they would otherwise
+    retitle the terminal or clear the screen). `visible` keeps lengths, so styles stay put."""
+    if isinstance(line, str):
+        line = Text(line)
+    safe = Text(visible(line.plain), style=line.style, end=line.end)
+    safe.spans = list(line.spans)
+    console(stderr).print(safe)
+
+
+def tell(line: Text | str) -> None:
+    """A message for the user rather than output: on stderr."""
+    emit(line, stderr=True)
+
+
+def emit_json(data) -> None:
+    """One JSON document on stdout: Chinese written as Chinese; C1 controls, DEL and lone
+    surrogates, which ensure_ascii=False would write raw, escaped like ASCII control
+    characters are."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    sys.stdout.write(_JSON_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+_JSON_UNSAFE_RE = re.compile(r"[\x7f-\x9f\ud800-\udfff]")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def confirm(question: str, refusal: str, yes: bool) -> bool:
+    """Whether to go on with something that cannot be undone: --yes, else the user's answer
+    on a terminal; without a terminal to ask on, an error that says to add --yes."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise PolicyReviewError(f"{refusal}: add --yes to confirm")
+    print(visible(question) + " [y/N] ", end="", file=sys.stderr, flush=True)  # stdout is for output
+    return input().strip().lower() in ("y", "yes")
 
 
 # --------------------------------------------------------------------------- database
 
 
-def open_store(args: argparse.Namespace, create: bool = False) -> Store:
+def open_store(args: argparse.Namespace, create: bool = False, seed: bool = True) -> Store:
     """The database of --db, else the default one; the default one is created with the
-    sample corpus on first use, so a newcomer sees documents at once. A --db that does not
-    exist is created only by `import` and by opening the app (create=True): a mistyped path
-    is an error, not a new empty database."""
+    sample corpus on first use, so a newcomer sees documents at once (not by `stats`, which
+    says there is none instead: seed=False). A --db that does not exist is created only by
+    `import` and by opening the app (create=True): a mistyped path is an error, not a new
+    empty database."""
     if getattr(args, "db", None):
         if not create and not Path(args.db).exists():
             raise NotFoundError(f"{args.db}: no such database (create one with `policy-review import PATH --db {args.db}`)")
         return Store(args.db)
     path = default_db_path()
     fresh = not path.exists()
+    if fresh and not seed:
+        raise NotFoundError(f"no database yet at {path}: `policy-review` opens the app on the sample documents, "
+                            "`policy-review import PATH` imports yours")
     store = Store(path)
     if fresh:
         seed_samples(store)
@@ -65,13 +131,18 @@ def _author() -> str:
     return annotations.reviewer_name(load_config().reviewer)
 
 
+def _writable(store: Store) -> Store:
+    if store.read_only:
+        raise PolicyReviewError(f"cannot save: {store.path} is read-only ({store.read_only_reason})")
+    return store
+
+
 # --------------------------------------------------------------------------- app
 
 
 def open_app(args: argparse.Namespace) -> int:
-    store = open_store(args, create=True)
-    path = store.path
-    store.close()
+    with open_store(args, create=True) as store:
+        path = store.path
     from tui.app import PolicyReviewApp
 
     PolicyReviewApp(path).run()
@@ -81,62 +152,116 @@ def open_app(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- import
 
 
+class CancelOnInterrupt:
+    """Ctrl-C during an import: the first one lets the file being imported be left out and
+    stops there (the files done stay); a second one stops at once."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous = None
+
+    def __call__(self) -> bool:
+        return self.requested
+
+    def _handle(self, _signum, _frame) -> None:
+        self.requested = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        tell(Text("cancelling: the file being imported is left out (Ctrl-C again to stop at once)", style="yellow"))
+
+    def __enter__(self) -> CancelOnInterrupt:
+        self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        signal.signal(signal.SIGINT, self._previous)
+
+
+def _max_bytes(megabytes: float) -> int:
+    if not (math.isfinite(megabytes) and 0 < megabytes <= MAX_SIZE_MB):
+        raise PolicyReviewError(f"--max-size must be a positive number of MB, at most {MAX_SIZE_MB}")
+    return max(1, int(megabytes * 1_048_576))
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    from store.importer import import_paths, summarize
+    from store.importer import import_paths, plan_folder_import, summarize
     from store.words import fill_keywords
 
-    if not (math.isfinite(args.max_size) and args.max_size > 0):
-        raise PolicyReviewError("--max-size must be a positive number of MB")
+    max_bytes = _max_bytes(args.max_size)
     province = args.province
     if province:
         from store import regions
 
         if regions.place_from_name(province) is None:
             raise PolicyReviewError(f"unknown province {province!r}: use a name such as 辽宁, 辽宁省, 忻州 or 全国")
-    store = open_store(args, create=True)
-    progress = _progress(None, "importing")
+    plan = plan_folder_import(args.paths)
+    if plan.needs_confirmation:
+        folders = ", ".join(str(p) for p in args.paths if p.is_dir())
+        question = f"{len(plan.files)} files to import from {folders}. Import them all?"
+        if not confirm(question, f"{len(plan.files)} files to import from {folders}", args.yes):
+            tell("nothing imported")
+            return EXIT_OK
+    with open_store(args, create=True) as store:
+        _writable(store)
+        progress = _progress(None, "importing")
 
-    def started(path: Path, index: int, total: int) -> None:
+        def started(path: Path, index: int, total: int) -> None:
+            if progress:
+                progress.update(progress.task_ids[0], description=_short(one_line(path.name)), completed=index,
+                                total=total)
+
+        def finished(result, done: int, total: int) -> None:
+            if progress:
+                progress.update(progress.task_ids[0], completed=done, total=total)
+            if not args.json:
+                line = Text(one_line(result.path))
+                line.append(": ")
+                if result.ok:
+                    line.append(result.message if result.status != "skipped" else f"skipped: {result.message}")
+                else:
+                    line.append(result.message if result.status == "cancelled" else f"refused: {result.message}",
+                                style="red")
+                emit(line, stderr=not result.ok)
+
+        with CancelOnInterrupt() as cancel:
+            results = import_paths(store, plan, province=province, max_bytes=max_bytes, on_start=started,
+                                   on_result=finished, cancelled=cancel)
         if progress:
-            progress.update(progress.task_ids[0], description=_short(path.name), completed=index, total=total)
-
-    def finished(result, done: int, total: int) -> None:
-        if progress:
-            progress.update(progress.task_ids[0], completed=done, total=total)
-        if not args.json:
-            line = Text()
-            line.append(result.path)
-            line.append(": ")
-            line.append(result.message if result.ok else f"refused: {result.message}",
-                        style=None if result.ok else "red")
-            (out if result.ok else err).print(line)
-
-    results = import_paths(store, args.paths, province=province, max_bytes=int(args.max_size * 1_048_576),
-                           on_start=started, on_result=finished)
-    if progress:
-        progress.stop()
-    counts, summary = summarize(results)
-    keywords_done = 0
-    if not args.no_keywords and (counts["imported"] or counts["replaced"]):
-        kw_progress = _progress(None, "extracting keywords")
-        keywords_done = fill_keywords(store, progress=(lambda d, t: kw_progress.update(
-            kw_progress.task_ids[0], completed=d, total=t)) if kw_progress else None)
-        if kw_progress:
-            kw_progress.stop()
+            progress.stop()
+        counts, summary = summarize(results)
+        not_started = len(plan.items) - len(results)
+        keywords_done, keywords_failed = 0, None
+        if not args.no_keywords and not counts["cancelled"] and (counts["imported"] or counts["replaced"]):
+            kw_progress = _progress(None, "extracting keywords")
+            try:
+                keywords_done = fill_keywords(store, progress=(lambda d, t: kw_progress.update(
+                    kw_progress.task_ids[0], completed=d, total=t)) if kw_progress else None)
+            except sqlite3.Error as exc:
+                keywords_failed = describe(exc)
+            finally:
+                if kw_progress:
+                    kw_progress.stop()
     summary = summary or "nothing to import"
     if args.json:
-        out.print_json(json.dumps({
+        emit_json({
             "results": [
                 {"path": r.path, "status": r.status, "message": r.message, "documents": r.documents,
                  "clauses": r.clauses, "reattached": r.reattached, "orphaned": r.orphaned}
                 for r in results
             ],
             "summary": counts,
+            "not_started": not_started,
             "keywords": keywords_done,
-        }, ensure_ascii=False))
+        })
     else:
-        err.print(Text(f"{len(results)} file{'s' * (len(results) != 1)}: {summary}"))
-    return EXIT_FAILED if counts["refused"] else EXIT_OK
+        line = f"{_plural(len(results), 'file')}: {summary}"
+        if counts["cancelled"]:
+            line += f"; import cancelled, {_plural(not_started, 'file')} not started (run it again to go on)"
+        tell(line)
+        if keywords_failed:
+            tell(f"keywords not extracted: {keywords_failed} (`policy-review keywords` extracts them later)")
+    if counts["cancelled"]:
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if counts["refused"] or keywords_failed else EXIT_OK
 
 
 def _short(name: str, width: int = 28) -> str:
@@ -145,6 +270,7 @@ def _short(name: str, width: int = 28) -> str:
 
 def _progress(total: int | None, description: str):
     """A progress bar on a terminal (stderr), nothing when output is piped."""
+    err = console(stderr=True)
     if not err.is_terminal:
         return None
     from rich.progress import (
@@ -162,6 +288,25 @@ def _progress(total: int | None, description: str):
     return progress
 
 
+# --------------------------------------------------------------------------- remove
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from store import removal
+
+    with open_store(args) as store:
+        _writable(store)
+        found = removal.removal_for(store.conn, args.what)
+        if not confirm(f"Remove {found.describe()}?", f"removing {found.describe()}", args.yes):
+            tell("nothing removed")
+            return EXIT_OK
+        done = removal.remove(store, found, _author())
+    tell(f"removed {done.describe()}")
+    if done.annotated:
+        tell("`policy-review annotations orphans` lists the orphans; importing the file again re-attaches them")
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- outline
 
 
@@ -170,18 +315,18 @@ def cmd_outline(args: argparse.Namespace) -> int:
 
     parsed = parse_file(args.file, province=args.province)
     if args.json:
-        print(json.dumps(parsed.to_json(explain=args.explain), ensure_ascii=False, indent=1))
+        emit_json(parsed.to_json(explain=args.explain))
         return EXIT_OK
-    out.print(Text(visible(f"{parsed.file} ({parsed.format}, {parsed.encoding or parsed.reader})"), style="bold"))
+    emit(Text(f"{parsed.file} ({parsed.format}, {parsed.encoding or parsed.reader})", style="bold"))
     for warning in parsed.warnings:
-        out.print(Text(visible(f"warning: {warning}"), style="yellow"))
+        tell(Text(f"warning: {warning}", style="yellow"))
     for doc in parsed.documents:
         head = Text(f"[{doc.kind}] ", style="cyan")
         head.append(" ".join(x for x in (doc.label, doc.title or "（无标题）") if x), style="bold")
         meta = [x for x in (doc.doc_number, doc.issuer, doc.date, doc.region or doc.province) if x]
         if meta:
             head.append("  " + " · ".join(meta), style="dim")
-        out.print(head)
+        emit(head)
         _print_nodes(doc.nodes, 1)
     if args.explain:
         _print_decisions(parsed.decisions)
@@ -190,15 +335,15 @@ def cmd_outline(args: argparse.Namespace) -> int:
 
 def _print_decisions(decisions) -> None:
     """Each line the parser treated specially: its number, what it became, why, its text."""
-    out.print(Text("\nwhat the parser made of the lines it treated specially:", style="bold"))
+    emit(Text("\nwhat the parser made of the lines it treated specially:", style="bold"))
     width = max((len(str(d.line)) for d in decisions), default=1)
     for d in decisions:
         line = Text(f"{d.line:>{width}}  ", style="dim")
         line.append(d.reason, style="cyan" if d.kept else "yellow")
         if d.detail:
-            line.append(f" ({visible(d.detail)})")
-        line.append("  " + visible(d.text[:60]), style="dim")
-        out.print(line)
+            line.append(f" ({one_line(d.detail)})")
+        line.append("  " + one_line(d.text[:60]), style="dim")
+        emit(line)
 
 
 def _print_nodes(nodes, depth: int) -> None:
@@ -208,35 +353,35 @@ def _print_nodes(nodes, depth: int) -> None:
             paragraphs += 1
             continue
         if paragraphs:
-            out.print(Text("  " * depth + f"… {paragraphs} paragraph{'s' * (paragraphs != 1)}", style="dim"))
+            emit(Text("  " * depth + f"… {_plural(paragraphs, 'paragraph')}", style="dim"))
             paragraphs = 0
         line = Text("  " * depth)
-        line.append(node.label, style="bold")
-        line.append(node.title)
+        line.append(one_line(node.label), style="bold")
+        line.append(one_line(node.title))
         if not node.children and node.text:
             line.append(f"  ({len(node.text)} chars)", style="dim")
-        out.print(line)
+        emit(line)
         _print_nodes(node.children, depth + 1)
     if paragraphs:
-        out.print(Text("  " * depth + f"… {paragraphs} paragraph{'s' * (paragraphs != 1)}", style="dim"))
+        emit(Text("  " * depth + f"… {_plural(paragraphs, 'paragraph')}", style="dim"))
 
 
 # --------------------------------------------------------------------------- stats, show
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    data = browse.stats(store)
+    with open_store(args, seed=False) as store:
+        data = browse.stats(store)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=1))
+        emit_json(data)
         return EXIT_OK
-    out.print(Text(f"database: {data['database']} ({data['size_bytes'] / 1_048_576:.1f} MB)"))
+    emit(f"database: {data['database']} ({data['size_bytes'] / 1_048_576:.1f} MB)")
     for key in ("provinces", "documents", "sources", "sections", "clauses", "annotated_clauses",
                 "orphaned_annotations", "tags", "selected_clauses", "clauses_without_keywords"):
-        out.print(Text(f"{key.replace('_', ' ')}: {data[key]}"))
+        emit(f"{key.replace('_', ' ')}: {data[key]}")
     for place in data["per_province"]:
         name = f"  {place['region']}" if place["region"] else place["province"]
-        out.print(Text(f"  {name}: {place['documents']} documents, {place['clauses']} clauses"))
+        emit(f"  {name}: {_plural(place['documents'], 'document')}, {_plural(place['clauses'], 'clause')}")
     return EXIT_OK
 
 
@@ -248,48 +393,50 @@ def _clause_or_fail(store: Store, clause_id: int) -> browse.Clause:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    clause = _clause_or_fail(store, args.clause_id)
-    cite = browse.citation(store.conn, clause.id)
-    document = browse.document(store.conn, clause.document_id)
-    ann = annotations.annotation_for(store.conn, clause.id)
-    data = {
-        "clause_id": clause.id,
-        "key": clause.key,
-        "province": cite.province,
-        "region": cite.region,
-        "document": document.display_title,
-        "citation": str(cite),
-        "doc_number": cite.doc_number,
-        "issuer": cite.issuer,
-        "date": cite.date,
-        "path": cite.path,
-        "label": clause.label,
-        "title": clause.title,
-        "text": clause.text,
-        "keywords": browse.keywords(store.conn, clause.id),
-        "tags": ann.tags if ann else [],
-        "note": ann.note if ann else "",
-        "status": ann.status if ann else "unreviewed",
-        "history": annotations.history_for(store.conn, clause.id),
-    }
+    with open_store(args) as store:
+        clause = _clause_or_fail(store, args.clause_id)
+        cite = browse.citation(store.conn, clause.id)
+        document = browse.document(store.conn, clause.document_id)
+        ann = annotations.annotation_for(store.conn, clause.id)
+        data = {
+            "clause_id": clause.id,
+            "key": clause.key,
+            "province": cite.province,
+            "region": cite.region,
+            "document_id": document.id,
+            "document": document.display_title,
+            "source_path": document.source_path,
+            "citation": str(cite),
+            "doc_number": cite.doc_number,
+            "issuer": cite.issuer,
+            "date": cite.date,
+            "path": cite.path,
+            "label": clause.label,
+            "title": clause.title,
+            "text": clause.text,
+            "keywords": browse.keywords(store.conn, clause.id),
+            "tags": ann.tags if ann else [],
+            "note": ann.note if ann else "",
+            "status": ann.status if ann else "unreviewed",
+            "history": annotations.history_for(store.conn, clause.id),
+        }
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=1))
+        emit_json(data)
         return EXIT_OK
-    out.print(Text(str(cite), style="bold"))
+    emit(Text(str(cite), style="bold"))
     heading = Text(clause.label, style="bold")
     heading.append(clause.title)
     if clause.label or clause.title:
-        out.print(heading)
-    out.print(Text(clause.text))
-    out.print(Text(f"status: {data['status']}   tags: {', '.join(data['tags']) or '-'}", style="dim"))
+        emit(heading)
+    emit(clause.text)
+    emit(Text(f"status: {data['status']}   tags: {', '.join(one_line(t) for t in data['tags']) or '-'}", style="dim"))
     if data["note"]:
-        out.print(Text(f"note: {data['note']}"))
+        emit(f"note: {data['note']}")
     if data["keywords"]:
-        out.print(Text(f"keywords: {' '.join(data['keywords'])}", style="dim"))
+        emit(Text(f"keywords: {' '.join(data['keywords'])}", style="dim"))
     for entry in data["history"]:
-        out.print(Text(f"  {entry['at']} {entry['author']}: {entry['field']} {entry['before']!r} → {entry['after']!r}",
-                       style="dim"))
+        emit(Text(f"  {entry['at']} {entry['author']}: {entry['field']} {entry['before']!r} → {entry['after']!r}",
+                  style="dim"))
     return EXIT_OK
 
 
@@ -297,44 +444,48 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from store.search import search
+    from store.search import parse_query, search, snippet
 
-    store = open_store(args)
-    limit = args.limit or 1 << 62
-    result = search(store.conn, args.query, limit=limit, rank=args.rank)
-    if result.total == 0:
-        from store.words import suggestion
+    query = parse_query(" ".join(args.query))  # a malformed or too long query: refused before opening the database
+    with open_store(args) as store:
+        limit = args.limit or 1 << 62
+        result = search(store.conn, query, limit=limit, rank=args.rank)
+        if result.total == 0:
+            from store.words import suggestion
 
-        result.suggestion = suggestion(args.query, store.conn)
+            result.suggestion = suggestion(query, store.conn, found_nothing=True)
     if args.json:
         data = {"query": result.query, "total": result.total, "results": [h.to_json() for h in result.hits]}
         if result.suggestion:
             data["suggestion"] = result.suggestion
-        print(json.dumps(data, ensure_ascii=False, indent=1))
+        emit_json(data)
         return EXIT_OK
     for hit in result.hits:
         line = Text()
         line.append(f"{hit.clause_id:>6} ", style="dim")
         line.append(f"{hit.region or hit.province} ", style="cyan")
-        line.append(f"《{hit.document}》 ", style="bold")
+        line.append(f"《{one_line(hit.document)}》 ", style="bold")
         line.append(browse.display_path(hit.path) + " ", style="magenta")
-        line.append_text(_highlighted(hit.title, hit.matches["title"]))
+        line.append_text(_highlighted(hit.title.replace("\n", " "), hit.matches["title"]))
         if hit.title:
             line.append(" ")
-        line.append_text(_highlighted(hit.text.replace("\n", " "), hit.matches["text"]))
-        out.print(line)
+        text, spans = hit.text.replace("\n", " "), hit.matches["text"]
+        if not args.full:
+            text, spans = snippet(text, spans, SNIPPET_WIDTH)
+        line.append_text(_highlighted(text, spans))
+        emit(line)
     shown = len(result.hits)
     summary = f"{result.total} clause matches" if result.total == 1 else f"{result.total} clauses match"
     if shown < result.total:
         summary += f" (showing {shown}; --limit 0 for all)"
-    err.print(Text(summary, style="dim"))
+    tell(Text(summary, style="dim"))
     if result.suggestion:
-        err.print(Text(f"no match for the phrase; try the words apart: policy-review search '{result.suggestion}'"))
+        tell(f"no match for the phrase; try the words apart: policy-review search '{result.suggestion}'")
     return EXIT_OK
 
 
 def _highlighted(text: str, spans: list[list[int]]) -> Text:
-    result = Text(text)
+    result = Text(visible(text))
     for start, end in spans:
         result.stylize(MATCH_STYLE, start, end)
     return result
@@ -343,13 +494,14 @@ def _highlighted(text: str, spans: list[list[int]]) -> Text:
 def cmd_keywords(args: argparse.Namespace) -> int:
     from store.words import fill_keywords
 
-    store = open_store(args)
-    progress = _progress(None, "extracting keywords")
-    done = fill_keywords(store, progress=(lambda d, t: progress.update(progress.task_ids[0], completed=d, total=t))
-                         if progress else None)
-    if progress:
-        progress.stop()
-    err.print(Text(f"keywords extracted for {done} clause{'s' * (done != 1)}"))
+    with open_store(args) as store:
+        _writable(store)
+        progress = _progress(None, "extracting keywords")
+        done = fill_keywords(store, progress=(lambda d, t: progress.update(progress.task_ids[0], completed=d, total=t))
+                             if progress else None)
+        if progress:
+            progress.stop()
+    tell(f"keywords extracted for {_plural(done, 'clause')}")
     return EXIT_OK
 
 
@@ -359,113 +511,125 @@ def cmd_keywords(args: argparse.Namespace) -> int:
 def cmd_tag(args: argparse.Namespace) -> int:
     if not args.add and not args.remove:
         raise PolicyReviewError("say what to do: --add TAG and/or --remove TAG")
-    store = open_store(args)
-    author = _author()
-    added = annotations.add_tags(store, args.clause_ids, args.add, author) if args.add else 0
-    removed = annotations.remove_tags(store, args.clause_ids, args.remove, author) if args.remove else 0
-    err.print(Text(f"{added} tag{'s' * (added != 1)} added, {removed} removed"))
+    with open_store(args) as store:
+        author = _author()
+        added = annotations.add_tags(store, args.clause_ids, args.add, author) if args.add else 0
+        removed = annotations.remove_tags(store, args.clause_ids, args.remove, author) if args.remove else 0
+    tell(f"{_plural(added, 'tag')} added, {removed} removed")
     return EXIT_OK
 
 
 def cmd_note(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    changed = annotations.set_note(store, args.clause_id, args.text, _author())
-    err.print(Text("note saved" if changed else "note unchanged"))
+    with open_store(args) as store:
+        changed = annotations.set_note(store, args.clause_id, args.text, _author())
+    tell("note saved" if changed else "note unchanged")
     return EXIT_OK
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     annotations.check_status(args.status)
-    store = open_store(args)
-    changed = annotations.set_status(store, args.clause_ids, args.status, _author())
-    err.print(Text(f"status set to {args.status} on {changed} clause{'s' * (changed != 1)}"))
+    with open_store(args) as store:
+        changed = annotations.set_status(store, args.clause_ids, args.status, _author())
+    tell(f"status set to {args.status} on {_plural(changed, 'clause')}")
     return EXIT_OK
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    message = annotations.undo(store, _author())
-    err.print(Text(message or "nothing to undo"))
+    with open_store(args) as store:
+        message = annotations.undo(store, _author())
+    tell(message or "nothing to undo")
     return EXIT_OK
 
 
 def cmd_tags(args: argparse.Namespace) -> int:
-    store = open_store(args)
+    with open_store(args) as store:
+        return _tags_action(store, args)
+
+
+def _tags_action(store: Store, args: argparse.Namespace) -> int:
     author = _author()
     action = args.tags_command
     if action == "list":
         for name, color, count in annotations.list_tags(store.conn):
-            line = Text(name, style=safe_color(color))
+            line = Text(one_line(name), style=safe_color(color) or "")
             line.append(f"  {count}", style="dim")
-            out.print(line)
+            emit(line)
     elif action == "rename":
         n = annotations.rename_tag(store, args.old, args.new, author)
-        err.print(Text(f"renamed {args.old!r} to {args.new!r} on {n} clause{'s' * (n != 1)}"))
+        tell(f"renamed {args.old!r} to {args.new!r} on {_plural(n, 'clause')}")
     elif action == "delete":
-        count = dict((name, n) for name, _c, n in annotations.list_tags(store.conn)).get(args.name)
+        count = dict((name, n) for name, _c, n in annotations.list_tags(store.conn)).get(annotations.check_tag(args.name))
         if count is None:
             raise NotFoundError(f"no tag named {args.name!r}")
-        if not args.yes:
-            if not sys.stdin.isatty():
-                raise PolicyReviewError(f"deleting {args.name!r} removes it from {count} clauses: add --yes to confirm")
-            answer = input(f"Remove tag {args.name!r} from {count} clauses? [y/N] ")
-            if answer.strip().lower() not in ("y", "yes"):
-                err.print(Text("kept"))
-                return EXIT_OK
+        if not confirm(f"Remove tag {args.name!r} from {_plural(count, 'clause')}?",
+                       f"deleting {args.name!r} removes it from {_plural(count, 'clause')}", args.yes):
+            tell("kept")
+            return EXIT_OK
         n = annotations.delete_tag(store, args.name, author)
-        err.print(Text(f"deleted {args.name!r} from {n} clause{'s' * (n != 1)} (policy-review undo brings it back)"))
+        tell(f"deleted {args.name!r} from {_plural(n, 'clause')} (policy-review undo brings it back)")
     elif action == "color":
-        annotations.set_tag_color(store, args.name, args.color or None)
+        color = args.color.strip()
+        if color and safe_color(color) is None:
+            raise PolicyReviewError(f"not a color: {color!r} (a name such as red or green, or #ff8800; '' clears)")
+        annotations.set_tag_color(store, args.name, color or None)
     return EXIT_OK
 
 
 def cmd_annotations(args: argparse.Namespace) -> int:
-    store = open_store(args)
+    with open_store(args) as store:
+        return _annotations_action(store, args)
+
+
+def _annotations_action(store: Store, args: argparse.Namespace) -> int:
     action = args.annotations_command
     if action in ("list", "orphans"):
         items = annotations.orphans(store.conn) if action == "orphans" else annotations.all_annotations(store.conn)
         if args.json:
-            print(json.dumps([_annotation_json(a) for a in items], ensure_ascii=False, indent=1))
+            emit_json([_annotation_json(a) for a in items])
             return EXIT_OK
         for ann in items:
             line = Text(f"{ann.id:>5} ", style="dim")
             line.append(f"clause {ann.clause_id}" if ann.clause_id else "orphan", style="cyan" if ann.clause_id else "red")
-            line.append(f"  《{ann.document_title}》{browse.display_path(ann.path)}  ")
+            line.append(f"  《{one_line(ann.document_title)}》{browse.display_path(ann.path)}  ")
             line.append(ann.status, style="bold")
             if ann.tags:
-                line.append("  #" + " #".join(ann.tags))
+                line.append("  #" + " #".join(one_line(t) for t in ann.tags))
             if ann.note:
-                line.append("  " + ann.note.replace("\n", " ")[:60])
-            out.print(line)
+                line.append("  " + one_line(ann.note.replace("\n", " ")[:60]))
+            emit(line)
+            if ann.clause_id is None:  # what it was written on, to re-attach it by hand
+                old = ann.text_snapshot.replace("\n", " ")
+                emit(Text(f"      was: {old[:200] + '…' if len(old) > 200 else old}", style="dim"))
         if not items:
-            err.print(Text("no orphaned annotations" if action == "orphans" else "no annotations yet"))
+            tell("no orphaned annotations" if action == "orphans" else "no annotations yet")
         return EXIT_OK
     if action == "export":
         from store.files import write_atomic
 
         records = annotations.export_records(store.conn)
         write_atomic(args.output, annotations.write_jsonl(records), force=args.force)
-        err.print(Text(f"wrote {len(records)} annotation{'s' * (len(records) != 1)} to {args.output}"))
+        tell(f"wrote {_plural(len(records), 'annotation')} to {args.output}")
         return EXIT_OK
     if action == "import":
         records = _read_jsonl(args.file)
         report = annotations.import_records(store, records, _author())
-        err.print(Text(f"{report.merged} merged, {report.created} new ({report.orphaned} without their clause: "
-                       f"see `policy-review annotations orphans`), {len(report.conflicts)} conflicts"))
+        tell(f"{report.merged} merged, {report.created} new ({report.orphaned} without their clause: "
+             f"see `policy-review annotations orphans`), {_plural(len(report.conflicts), 'conflict')}"
+             + ("; `policy-review undo` undoes the import" if report.merged or report.created else ""))
         for conflict in report.conflicts:
-            err.print(Text(f"  conflict: {conflict} (both kept in the history)"))
+            tell(f"  conflict: {conflict} (both kept in the history)")
         return EXIT_OK
     if action == "attach":
         annotations.attach_orphan(store, args.annotation_id, args.clause_id, _author())
-        err.print(Text(f"annotation {args.annotation_id} attached to clause {args.clause_id}"))
+        tell(f"annotation {args.annotation_id} attached to clause {args.clause_id}")
         return EXIT_OK
     raise PolicyReviewError(f"unknown action {action!r}")
 
 
 def _annotation_json(ann: annotations.Annotation) -> dict:
     return {"id": ann.id, "clause_id": ann.clause_id, "key": ann.key, "document": ann.document_title,
-            "path": ann.path, "tags": ann.tags, "note": ann.note, "status": ann.status, "author": ann.author,
-            "updated_at": ann.updated_at}
+            "path": ann.path, "text": ann.text_snapshot, "tags": ann.tags, "note": ann.note, "status": ann.status,
+            "author": ann.author, "updated_at": ann.updated_at}
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -483,6 +647,8 @@ def _read_jsonl(path: Path) -> list[dict]:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise PolicyReviewError(f"{path}:{number}: not JSON ({exc.msg})") from None
+        except RecursionError:
+            raise PolicyReviewError(f"{path}:{number}: nested too deeply to be an annotation") from None
         if not isinstance(record, dict):
             raise PolicyReviewError(f"{path}:{number}: expected one JSON object per line")
         records.append(record)
@@ -495,13 +661,24 @@ def _read_jsonl(path: Path) -> list[dict]:
 def cmd_export(args: argparse.Namespace) -> int:
     from store import export
 
-    store = open_store(args)
     spec = export.ExportSpec(
         selection=args.selection, query=args.query, tags=args.tag, status=args.status,
         group_by=args.group_by, title=args.title, reviewer=_author(),
     )
     template = export.load_template(args.template) if args.template else None
-    note = export.render(store.conn, spec, template=template)
+    with open_store(args) as store:
+        note = export.render(store.conn, spec, template=template)
+    if not note.clause_count:
+        raise PolicyReviewError(f"nothing to export: no clause fits {_export_scope(args)}; {args.output} not written")
     export.write_note(args.output, note.markdown, force=args.force)
-    err.print(Text(f"wrote {note.clause_count} clause{'s' * (note.clause_count != 1)} to {args.output}"))
+    tell(f"wrote {_plural(note.clause_count, 'clause')} to {args.output}")
     return EXIT_OK
+
+
+def _export_scope(args: argparse.Namespace) -> str:
+    """The options that chose the clauses, as typed: `--selection --tag 税费`."""
+    parts = ["--selection"] if args.selection else []
+    parts += [f"--query {args.query!r}"] if args.query else []
+    parts += [f"--tag {tag!r}" for tag in args.tag]
+    parts += [f"--status {args.status}"] if args.status else []
+    return " ".join(parts)
