@@ -185,13 +185,17 @@ def page_header(lines: list[str], taken: dict[int, str]) -> dict[int, str]:
     if any(len(line) > 40 or "。" in line for line in above):
         return {}
     found = {i: "navigation" for i, line in enumerate(lines[:crumb + 1]) if line and i not in taken}
-    # The trail may go on over the next lines (网站首页>数据开放>…).
-    index = crumb + 1
-    while index < len(lines) and (not lines[index] or _is_trail(lines[index])
-                                  or index == crumb + 1 and len(lines[index]) <= 8 and BREADCRUMB_RE.match(lines[crumb])
-                                  and lines[crumb].rstrip().endswith(("：", ":"))):
-        if lines[index]:
+    # The trail goes on over the next lines: 网站首页>数据开放>…, or 首页 / > 政府信息公开目录 / …
+    # after a bare 当前位置：, each on its own line.
+    bare = lines[crumb].rstrip().endswith(("：", ":"))
+    index, pieces = crumb + 1, 0
+    while index < len(lines):
+        line = lines[index]
+        if line and not (_is_trail(line) or bare and pieces == 0 and len(line) <= 8 and "。" not in line):
+            break
+        if line:
             found[index] = "navigation"
+            pieces += 1
         index += 1
     return found
 

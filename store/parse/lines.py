@@ -209,8 +209,99 @@ def _without_glued_page_numbers(lines: list[str], blocks: list[Block], standalon
             parts = [part.strip() for part in parts if part.strip()] or [""]
         if parts[-1] and parts[-1][-1] in "言录錄" and (heading := _glued_part_heading(parts[-1], lines[index + 1:index + 6])):
             parts[-1:] = list(heading)
+        parts = [piece for part in parts for piece in _run_together(part)]
         pieces.extend((index, part, n > 0) for n, part in enumerate(parts))
     return pieces
+
+
+LOST_BREAKS_MIN_LENGTH = 300
+_INDENT_RUN_RE = re.compile(r"[\u3000]{2,}|(?<=[。；：:！？])[ \t\xa0]{2,}")
+
+
+RUN_TOGETHER_MIN_LENGTH = 1500
+INLINE_MIN_HEADINGS = 3
+_INLINE_HEADING_RE = re.compile(
+    rf"(?<=[。；！？）”])([{numbering.CN_NUMERAL}]{{1,3}})、"
+    rf"|(?<=[。；！？）”\u4e00-\u9fff])（([{numbering.CN_NUMERAL}]{{1,4}})）"
+)
+
+
+def _cut_at_inline_headings(line: str) -> list[str]:
+    """A document whose line breaks were all lost (一、…。（一）…。（二）… on one line of
+    thousands of characters) is cut before its headings. Only numbers that continue their
+    sequence count: 一、 then 二、, （一） then （二） (or a new （一） after a new 一、), so a 一、
+    inside a sentence (多报合一、信息共享) stays where it is."""
+    cuts: list[int] = []
+    next_section, next_item, restart = 1, 1, False
+    for m in _INLINE_HEADING_RE.finditer(line):
+        number = numbering.chinese_to_int(m.group(1) or m.group(2))
+        if m.group(1) and number == next_section:
+            cuts.append(m.start())
+            next_section += 1
+            restart = True
+        elif m.group(2) and (number == next_item or number == 1 and cuts and restart):
+            cuts.append(m.start())
+            next_item = number + 1
+            restart = False
+        else:
+            continue
+    if len(cuts) < INLINE_MIN_HEADINGS:
+        return [line]
+    bounds = [0, *cuts, len(line)]
+    return [line[a:b].strip() for a, b in zip(bounds, bounds[1:]) if line[a:b].strip()]
+
+
+def _run_together(line: str) -> list[str]:
+    """Lines a crawler or a copy ran together: a whole document on one line whose paragraphs
+    are told apart only by the 　　 that indents each (a long line only: 总　　则 and 局长
+    杨焕宁 keep their spaces), and a title with its 文号 after it on the same line."""
+    if len(line) >= LOST_BREAKS_MIN_LENGTH:
+        parts = [part.strip() for part in _INDENT_RUN_RE.split(line) if part.strip()]
+        if len(parts) > 1:
+            return parts
+    if len(line) >= RUN_TOGETHER_MIN_LENGTH:
+        parts = _cut_at_inline_headings(line)
+        if len(parts) > 1:
+            return parts
+    if len(line) <= 120 and "号" in line[-3:]:
+        split = _title_and_doc_number(line)
+        if split:
+            return list(split)
+    if len(line) >= 20 and line[-1] in "）)日" and (signed := _signature_at_end(line)):
+        return signed
+    return [line]
+
+
+def _title_and_doc_number(line: str) -> tuple[str, str] | None:
+    """…的通知 国能综通安全〔2021〕108号, …的通知国办发〔2020〕43号: a title with its 文号 after it."""
+    m = patterns.DOC_NUMBER_RE.search(line)
+    if not m or m.end() != len(line.rstrip()):
+        return None
+    head = line[:m.start()]
+    # The 文号's own letters (国办发) begin after the title's last document-type word.
+    for cut in range(m.start(1) + len(m.group(1)) - 1, m.start(1) - 1, -1):
+        title = (head + m.group(1)[:cut - m.start(1)]).rstrip(" \t\xa0\u3000")
+        if title.endswith(shapes.DOC_TYPE_SUFFIXES) and shapes.looks_like_document_title(title) and len(title) >= 6:
+            return title, line[len(head) + cut - m.start(1):].strip()
+    title = head.rstrip(" \t\xa0\u3000")
+    if head != title and shapes.looks_like_document_title(title):
+        return title, line[m.start():].strip()
+    return None
+
+
+_SIGNATURE_AT_END_RE = re.compile(
+    rf"^(?P<text>.*[。！？])\s*(?P<issuer>[\u4e00-\u9fff、]{{2,40}}?)\s*(?P<date>{patterns.DATE_RE.pattern})"
+    rf"\s*(?P<note>[（(]此件[^）)]{{0,20}}[）)])?$"
+)
+
+
+def _signature_at_end(line: str) -> list[str] | None:
+    """…请结合实际认真贯彻落实。国务院办公厅2020年11月1日（此件公开发布）: the signature, date and
+    disclosure note of a notice run into its last sentence."""
+    m = _SIGNATURE_AT_END_RE.match(line)
+    if not m or not patterns.is_org_line(m.group("issuer")):
+        return None
+    return [part for part in m.group("text", "issuer", "date", "note") if part]
 
 
 _GLUED_HEADING_HINT_RE = re.compile(rf"[0-9]{{1,4}}第[{numbering.CN_NUMERAL}]+(?:编|章|节|条)")
