@@ -176,7 +176,20 @@ class HeadingTree:
         rank = numbering.RANKS.get(cand.style)
         if rank is not None:
             return self._fit_ranked(cand, rank)
+        if cand.style == "box":
+            return self._fit_box(cand)
         return self._fit_learned(cand)
+
+    def _fit_box(self, cand: numbering.Candidate) -> tuple[int | None, str]:
+        """A box (专栏) stands inside the section it is printed in and closes only the box
+        before it; its number runs through the document."""
+        last = self.last_number.get("box")
+        if not (cand.number == 1 or last is not None and self._fits_after(cand, last)):
+            return None, "its number does not continue the boxes before it"
+        box = next((pos for pos in range(len(self.stack) - 1, -1, -1) if self.stack[pos].style == "box"), None)
+        if box is not None:
+            return box, f"a box after 专栏{last}"
+        return len(self.stack), "a box inside the section above"
 
     def _fit_ranked(self, cand: numbering.Candidate, rank: int) -> tuple[int | None, str]:
         """A statutory heading closes the open headings of its rank and below and stands under
@@ -238,9 +251,9 @@ class HeadingTree:
 
     def _run_start(self) -> int:
         """Where the innermost run of GB/T 9704 headings starts: after the innermost statutory
-        heading or unnumbered part."""
+        heading, unnumbered part or box."""
         for pos in range(len(self.stack) - 1, -1, -1):
-            if self.stack[pos].rank is not None or self.stack[pos].style == "keyword":
+            if self.stack[pos].rank is not None or self.stack[pos].style in ("keyword", "box"):
                 return pos + 1
         return 0
 

@@ -194,6 +194,8 @@ def _without_glued_page_numbers(lines: list[str], blocks: list[Block], standalon
     for glued in found:
         by_line.setdefault(glued.index, []).append(glued)
     pieces: list[tuple[int, str, bool]] = []
+    longest = max((len(line) for line in lines), default=0)
+    one_line_document = longest >= RUN_TOGETHER_MIN_LENGTH and longest > 0.5 * sum(len(line) for line in lines)
     for index, line in enumerate(lines):
         parts = [line]
         if index in by_line:
@@ -209,7 +211,7 @@ def _without_glued_page_numbers(lines: list[str], blocks: list[Block], standalon
             parts = [part.strip() for part in parts if part.strip()] or [""]
         if parts[-1] and parts[-1][-1] in "言录錄" and (heading := _glued_part_heading(parts[-1], lines[index + 1:index + 6])):
             parts[-1:] = list(heading)
-        parts = [piece for part in parts for piece in _run_together(part)]
+        parts = [piece for part in parts for piece in _run_together(part, one_line_document)]
         pieces.extend((index, part, n > 0) for n, part in enumerate(parts))
     return pieces
 
@@ -251,15 +253,16 @@ def _cut_at_inline_headings(line: str) -> list[str]:
     return [line[a:b].strip() for a, b in zip(bounds, bounds[1:]) if line[a:b].strip()]
 
 
-def _run_together(line: str) -> list[str]:
+def _run_together(line: str, one_line_document: bool) -> list[str]:
     """Lines a crawler or a copy ran together: a whole document on one line whose paragraphs
     are told apart only by the 　　 that indents each (a long line only: 总　　则 and 局长
-    杨焕宁 keep their spaces), and a title with its 文号 after it on the same line."""
+    杨焕宁 keep their spaces) or not at all (`one_line_document`: the line holds most of the
+    file), a title with its 文号 after it, a signature at the end of the last sentence."""
     if len(line) >= LOST_BREAKS_MIN_LENGTH:
         parts = [part.strip() for part in _INDENT_RUN_RE.split(line) if part.strip()]
         if len(parts) > 1:
             return parts
-    if len(line) >= RUN_TOGETHER_MIN_LENGTH:
+    if one_line_document and len(line) >= RUN_TOGETHER_MIN_LENGTH:
         parts = _cut_at_inline_headings(line)
         if len(parts) > 1:
             return parts

@@ -94,6 +94,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("arabic_space", re.compile(rf"^({_D}{{1,2}})[ \u3000\xa0]+(?=[\u4e00-\u9fff])")),
     ("circled", re.compile(rf"^([{_CIRCLED}])")),
     ("paren_digit", re.compile(rf"^([{_PAREN_DIGITS}])")),
+    # 专栏3 重大工程: a box of a plan, numbered through the document, set inside a section.
+    ("box", re.compile(rf"^专栏{_SPACE}({_D}{{1,3}}|{_CN}{{1,3}})(?![0-9０-９{CN_NUMERAL}])")),
 ]
 
 _RANK_RE = re.compile(rf"第{_SPACE}({_CN}+|{_D}+){_SPACE}(?:-{_SPACE}({_D}+){_SPACE})?({_RANK_WORDS})")
@@ -133,6 +135,8 @@ def _patterns_for(first: str) -> list[tuple[str, re.Pattern[str]]]:
         return _BY_START["一"]
     if first in _CIRCLED or first in _PAREN_DIGITS:
         return _BY_START["①"]
+    if first == "专":
+        return _BY_START["专"]
     return []
 
 
@@ -142,6 +146,7 @@ _BY_START = {
     "0": [p for p in _PATTERNS if p[0] in ("decimal", "arabic_dot", "arabic_dun", "arabic_half_paren", "arabic_space")],
     "一": [p for p in _PATTERNS if p[0] == "cn"],
     "①": [p for p in _PATTERNS if p[0] in ("circled", "paren_digit")],
+    "专": [p for p in _PATTERNS if p[0] == "box"],
 }
 
 
@@ -184,4 +189,4 @@ def match(text: str) -> Candidate | None:
 
 
 _SPACES_RE = re.compile(r"[ \t\u3000\xa0]+")
-_STARTS = frozenset("第（(0123456789０１２３４５６７８９" + CN_NUMERAL + _CIRCLED + _PAREN_DIGITS)
+_STARTS = frozenset("第（(专0123456789０１２３４５６７８９" + CN_NUMERAL + _CIRCLED + _PAREN_DIGITS)
