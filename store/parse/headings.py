@@ -260,10 +260,11 @@ class HeadingTree:
     def _owner_style(self, start: int) -> str | None:
         return self.stack[start - 1].style if start else None
 
-    def _keeps_children(self, entry: _Open) -> bool:
-        """Whether numbered headings after an unnumbered part are its children: those of a
-        part (总则, 附则) in a text without statutory ranks."""
-        return entry.part and self.top_rank is None
+    @staticmethod
+    def _keeps_children(entry: _Open) -> bool:
+        """Whether 一、（一） headings after an unnumbered part are its children: those after
+        总则 or 附则 are (the part's sections), those after 前言 or 结语 begin the body."""
+        return entry.part
 
     def _fits_after(self, cand: numbering.Candidate, previous: int) -> bool:
         """Whether the number continues a list that stopped at `previous`: the next number, or

@@ -306,9 +306,11 @@ def _title_lines(paras: list[Para], index: int) -> tuple[str, int]:
     return paras[index].text, index + 1
 
 
-_LEADING_PAGE_NUMBER_RE = re.compile(r"^(?:[0-9]{1,4}[ \u3000]+|[IVXⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]{1,5}(?![类級级期型号]))(?=[\u4e00-\u9fff])")
-"""31 北京市…规划, II浙江省…规划: the page number of a PDF page or of a front-matter page
-glued to the first line of a title."""
+_LEADING_PAGE_NUMBER_RE = re.compile(
+    r"^(?:[0-9]{1,4}[ \u3000]+|[IVXⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]{1,5}(?![类級级期型号])|[!-/:-@\[-`{-~ ]{2,12})(?=[\u4e00-\u9fff])"
+)
+"""31 北京市…规划, II浙江省…规划, + #! +北京市…规划: the page number of a PDF page or of a
+front-matter page, or the symbols a decorative font left, glued to the first line of a title."""
 
 
 def _without_page_number(line: str) -> str:
