@@ -178,7 +178,16 @@ class HeadingTree:
             return self._fit_ranked(cand, rank)
         if cand.style == "box":
             return self._fit_box(cand)
+        if cand.style == "appendix":
+            return self._fit_appendix(cand)
         return self._fit_learned(cand)
+
+    def _fit_appendix(self, cand: numbering.Candidate) -> tuple[int | None, str]:
+        """Appendix A, B …: at the top of the document, after its body, lettered in order."""
+        last = self.last_number.get("appendix")
+        if cand.number == 1 or last is not None and cand.number == last + 1:
+            return 0, "an appendix"
+        return None, "its letter does not follow the appendix before it"
 
     def _fit_box(self, cand: numbering.Candidate) -> tuple[int | None, str]:
         """A box (专栏) stands inside the section it is printed in and closes only the box
@@ -245,7 +254,7 @@ class HeadingTree:
             while level is not None and position > start and \
                     self.levels.get((owner, self.stack[position - 1].style), 0) >= level:
                 position -= 1
-        if cand.style.startswith("decimal") and not self._decimal_parent_ok(cand, position):
+        if cand.style.startswith(("decimal", "lettered")) and not self._decimal_parent_ok(cand, position):
             return None, "its number does not match the heading above"
         return position, why
 
@@ -253,7 +262,7 @@ class HeadingTree:
         """Where the innermost run of GB/T 9704 headings starts: after the innermost statutory
         heading, unnumbered part or box."""
         for pos in range(len(self.stack) - 1, -1, -1):
-            if self.stack[pos].rank is not None or self.stack[pos].style in ("keyword", "box"):
+            if self.stack[pos].rank is not None or self.stack[pos].style in ("keyword", "box", "appendix"):
                 return pos + 1
         return 0
 

@@ -49,6 +49,7 @@ def to_int(token: str) -> int | None:
 
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULLWIDTH_LETTERS = str.maketrans("ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("arabic_space", re.compile(rf"^({_D}{{1,2}})[ \u3000\xa0]+(?=[\u4e00-\u9fff])")),
     ("circled", re.compile(rf"^([{_CIRCLED}])")),
     ("paren_digit", re.compile(rf"^([{_PAREN_DIGITS}])")),
+    # 附录A 名词解释: a lettered appendix of a guide or a standard, a part of the document.
+    ("appendix", re.compile(r"^附[ \t\u3000]*录[ \t\u3000]*([A-ZＡ-Ｚ])(?![A-Za-z.．])")),
+    # A.1, B.2.3: the sections of appendix A, B.
+    ("lettered", re.compile(rf"^([A-Z](?:[.．]{_D}{{1,2}}){{1,3}})(?![0-9０-９.．%％])")),
     # 专栏3 重大工程: a box of a plan, numbered through the document, set inside a section.
     ("box", re.compile(rf"^专栏{_SPACE}({_D}{{1,3}}|{_CN}{{1,3}})(?![0-9０-９{CN_NUMERAL}])")),
 ]
@@ -137,6 +142,10 @@ def _patterns_for(first: str) -> list[tuple[str, re.Pattern[str]]]:
         return _BY_START["①"]
     if first == "专":
         return _BY_START["专"]
+    if first == "附":
+        return _BY_START["附"]
+    if "A" <= first <= "Z":
+        return _BY_START["A"]
     return []
 
 
@@ -147,6 +156,8 @@ _BY_START = {
     "一": [p for p in _PATTERNS if p[0] == "cn"],
     "①": [p for p in _PATTERNS if p[0] in ("circled", "paren_digit")],
     "专": [p for p in _PATTERNS if p[0] == "box"],
+    "附": [p for p in _PATTERNS if p[0] == "appendix"],
+    "A": [p for p in _PATTERNS if p[0] == "lettered"],
 }
 
 
@@ -173,6 +184,12 @@ def match(text: str) -> Candidate | None:
             numbers = (number, int(cm.group(2).translate(_FULLWIDTH_DIGITS))) if cm.group(2) else ()
             return Candidate(f"rank:{word}", number, label, rest, numbers)
         token = m.group(1)
+        if style in ("appendix", "lettered"):
+            parts = tuple(ord(p.translate(_FULLWIDTH_LETTERS)) - 64 if p[0].isalpha() else int(p)
+                          for p in re.split(r"[.．]", token.translate(_FULLWIDTH_DIGITS)))
+            name = "appendix" if style == "appendix" else f"lettered{len(parts)}"
+            label = f"附录{token}" if style == "appendix" else token
+            return Candidate(name, parts[-1], label, text[m.end():].strip(" \t\u3000:："), parts)
         if style == "decimal":
             parts = tuple(int(p.translate(_FULLWIDTH_DIGITS)) for p in re.split(r"[.．]", token))
             return Candidate(f"decimal{len(parts)}", parts[-1], token, text[m.end():].strip(), parts)
@@ -189,4 +206,5 @@ def match(text: str) -> Candidate | None:
 
 
 _SPACES_RE = re.compile(r"[ \t\u3000\xa0]+")
-_STARTS = frozenset("第（(专0123456789０１２３４５６７８９" + CN_NUMERAL + _CIRCLED + _PAREN_DIGITS)
+_STARTS = frozenset("第（(专附ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789０１２３４５６７８９" + CN_NUMERAL + _CIRCLED
+                    + _PAREN_DIGITS)

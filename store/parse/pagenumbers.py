@@ -22,6 +22,10 @@ _LEADING_RE = re.compile(rf"^([0-9]{{1,4}})(?=[\u4e00-\u9fff（“《])(?![{NOT_
 _LABEL_BEFORE = "件表录錄图圖第篇卷期号號版条款项级級类類组組批次段页頁章节編编"
 """附件1, 表2, 第3: a number after these words is a label, not a page number."""
 _TRAILING_RE = re.compile(rf"(?<=[\u4e00-\u9fff。；：！？）”》、])(?<![{_LABEL_BEFORE}])([0-9]{{1,4}})$")
+_LEADING_SPACED_RE = re.compile(rf"^([0-9]{{1,4}})[ \u3000](?=[\u4e00-\u9fff（“《—])(?![{NOT_AFTER_DIGITS}])")
+MAX_PAGE_SPREAD = 0.35
+"""How unevenly the page numbers written apart from the text may stand (a page is one length
+of lines, give or take a table or a heading)."""
 _DIGITS_BEFORE_NUMBERING_RE = re.compile(r"^([0-9]{2,8})(?=(?:[.．][0-9]|、|[.．](?![0-9])))")
 """7910.1 推动…, 14822、术语: a page number run into a heading numbered with digits (10.1, 22、)."""
 _AFTER_SENTENCE_RE = re.compile(rf"(?<=[。；！？])([0-9]{{1,4}})(?=[\u4e00-\u9fff（“《])(?![{NOT_AFTER_DIGITS}])")
@@ -43,6 +47,7 @@ class Glued:
     end: int
     value: int
     splits: bool = False  # a heading follows it: the line is cut there
+    spaced: bool = False  # a space between it and the text (17 附录 A …): a heading's number looks the same
 
 
 def find(lines: list[str], standalone: dict[int, int]) -> list[Glued]:
@@ -67,13 +72,30 @@ def find(lines: list[str], standalone: dict[int, int]) -> list[Glued]:
                 seen.add(m.start(1))
                 glued = Glued(index, m.start(1), m.end(1), int(m.group(1)), splits=regex is _MIDDLE_RE)
                 candidates.append((index, glued.value, glued))
+        if line[0].isdigit() and (m := _LEADING_SPACED_RE.match(line)):
+            glued = Glued(index, 0, m.end(1), int(m.group(1)), spaced=True)
+            candidates.append((index, glued.value, glued))
     if len(candidates) < MIN_CHAIN:
         return []
     candidates.sort(key=lambda c: (c[0], c[2].start if c[2] else -1))
     chain = _longest_chain(candidates)
+    if any(c[2] is not None and c[2].spaced for c in chain) and not _evenly_spaced(chain):
+        # "1 总体要求 … 2 基础工作": headings numbered with a space also rise one by one, but
+        # not a page apart each time.
+        chain = _longest_chain([c for c in candidates if c[2] is None or not c[2].spaced])
     if len(chain) < MIN_CHAIN:
         return []
     return [c[2] for c in chain if c[2] is not None]
+
+
+def _evenly_spaced(chain: list[tuple[int, int, Glued | None]]) -> bool:
+    """Whether the links of a chain stand about a page's worth of lines apart, page after page."""
+    gaps = [(b[0] - a[0]) / (b[1] - a[1]) for a, b in zip(chain, chain[1:])]
+    if len(gaps) < MIN_CHAIN:
+        return False
+    mean = sum(gaps) / len(gaps)
+    spread = (sum((g - mean) ** 2 for g in gaps) / len(gaps)) ** 0.5
+    return spread <= MAX_PAGE_SPREAD * mean
 
 
 _DIGIT_RE = re.compile(r"[0-9]")

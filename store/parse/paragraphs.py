@@ -123,8 +123,9 @@ def _continues(prev: Para, text: str, indented: bool, wrap_width: int | None,
         if cell_width(prev.last_line) < 0.85 * wrap_width or prev.text.endswith(DOC_TYPE_SUFFIXES):
             return False
         candidate = numbering.match(text)
-        if candidate and candidate.style not in _AMBIGUOUS_AFTER_WRAP:
-            return False
+        if candidate and (candidate.style not in _AMBIGUOUS_AFTER_WRAP
+                          or cell_width(text) < 0.6 * wrap_width and not any(p in text for p in "，。；,;")):
+            return False  # (1  总体要求: a short line, no sentence: a heading, not a wrapped 2 个百分点)
     elif not (indented_style and not indented and not after_blank and prev.indented and len(prev.text) >= 20):
         # Web copies: one line per paragraph, indented; only a line that is not indented and
         # follows a sentence cut in the middle is the rest of that sentence.

@@ -22,8 +22,11 @@ DOC_TYPE_SUFFIXES = (
 
 
 ATTACHMENT_RE = re.compile(
-    r"^(附\s*(?:件|表|录|錄))\s*([0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})?\s*([:：])?\s*(.*)$"
+    r"^(附\s*(?:件|表|录|錄))\s*([0-9０-９]{1,3}(?:\s*[-－—–]\s*[0-9０-９]{1,3})?|[一二三四五六七八九十]{1,3})?"
+    r"(?!\s*[A-Za-zＡ-Ｚ])\s*([:：])?\s*(.*)$"
 )
+"""附件1, 附件4-1 (an attachment of attachment 4), 附表, 附录: the label that starts an attachment.
+附录A (a lettered appendix of a guide or a standard) is a part of the document, not one."""
 
 
 LIST_ITEM_RE = re.compile(r"^(?:[0-9０-９]{1,3}\s*[.．、]|[（(][0-9０-９]{1,3}[)）])")

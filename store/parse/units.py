@@ -86,8 +86,8 @@ def _attachment_starts(paras: list[Para]) -> list[tuple[int, str, str]]:
         m = ATTACHMENT_RE.match(para.text)
         if m:
             word, number, colon, rest = m.groups()
-            word = re.sub(r"\s+", "", word)
-            markers.append((index, word + (number or ""), bool(colon), rest.strip()))
+            label = re.sub(r"\s+", "", word + (number or "")).replace("－", "-").replace("—", "-").replace("–", "-")
+            markers.append((index, label, bool(colon), rest.strip()))
     starts = []
     for pos, (index, label, colon, rest) in enumerate(markers):
         later = markers[pos + 1:]
