@@ -22,7 +22,7 @@ _LEADING_RE = re.compile(rf"^([0-9]{{1,4}})(?=[\u4e00-\u9fff（“《])(?![{NOT_
 _LABEL_BEFORE = "件表录錄图圖第篇卷期号號版条款项级級类類组組批次段页頁章节編编"
 """附件1, 表2, 第3: a number after these words is a label, not a page number."""
 _TRAILING_RE = re.compile(rf"(?<=[\u4e00-\u9fff。；：！？）”》、])(?<![{_LABEL_BEFORE}])([0-9]{{1,4}})$")
-_LEADING_SPACED_RE = re.compile(rf"^([0-9]{{1,4}})[ \u3000](?=[\u4e00-\u9fff（“《—])(?![{NOT_AFTER_DIGITS}])")
+_LEADING_SPACED_RE = re.compile(rf"^([0-9]{{1,4}})[ \u3000](?=[\u4e00-\u9fff（“《—A-Z])(?![{NOT_AFTER_DIGITS}])")
 MAX_PAGE_SPREAD = 0.35
 """How unevenly the page numbers written apart from the text may stand (a page is one length
 of lines, give or take a table or a heading)."""

@@ -130,29 +130,49 @@ def _mark_attachment_list(paras: list[Para], index: int) -> None:
             break
 
 
+_ISSUING_TITLE_RE = re.compile(
+    r"关于(?:印发|转发|发布|公布|颁布|下发|修订印发)[《〈]?(.{4,80}?)[》〉]?的(?:通知|函|决定|公告|通告|批复|通报)$"
+)
+"""关于印发X的通知: the notice names the document X it covers, in 《》 or not."""
+_ISSUING_TITLE_START_RE = re.compile(r"^.{0,30}关于(?:印发|转发|发布|公布|颁布|下发|修订印发)")
+
+
+def _titles_named(paras: list[Para]):
+    """(paragraph index, its text, a document title it names, where the name ends) for the
+    titles the first paragraphs quote (现将《X》印发给你们) and the one a notice's own title names
+    (关于印发X的通知, over up to three short lines)."""
+    for index, para in enumerate(paras[:40]):
+        for ref in _REFERENCE_RE.finditer(para.text):
+            yield index, para.text, ref.group(1), ref.end()
+    for index in range(min(len(paras), 8)):
+        joined = ""
+        for para in paras[index:index + 3]:
+            joined += para.text
+            m = _ISSUING_TITLE_RE.search(joined)
+            if m:
+                yield index, "", m.group(1), 0
+                return
+
+
 def _split_notice(paras: list[Para], dropped: list[Decision]) -> list[Unit]:
     """Split the part before the attachments into a covering notice (or news wrapper) and the
-    document it covers, found by the title the notice quotes: 现将《X》印发给你们."""
-    for ref_index, para in enumerate(paras[:40]):
-        for ref in _REFERENCE_RE.finditer(para.text):
-            title = ref.group(1)
-            key = fold(title)
-            if len(key) < 6:
-                continue
-            found = _find_title(paras, ref_index, key, para.text, ref.end())
-            if not found:
-                continue
-            start, span, glued_prefix = found
-            notice = paras[:start]
-            if glued_prefix is not None:
-                notice = notice + [Para(paras[start].line, glued_prefix, paras[start].indented)]
-            title_text = "".join(p.text for p in paras[start:start + span])
-            if glued_prefix is not None:
-                title_text = paras[start].text[len(glued_prefix):]
-            main = Unit("main", paras[start + span:], title=title_text.strip(), line=paras[start].line)
-            notice_line = notice[0].line if notice else 0
-            notice_title = _take_notice_title(notice, dropped)
-            return [Unit("notice", notice, title=notice_title, line=notice_line), main]
+    document it covers, found by the title the notice names: 现将《X》印发给你们, 关于印发X的通知."""
+    for ref_index, text, title, ref_end in _titles_named(paras):
+        key = fold(title)
+        found = _find_title(paras, ref_index, key, text, ref_end) if len(key) >= 6 else None
+        if not found:
+            continue
+        start, span, glued_prefix = found
+        notice = paras[:start]
+        if glued_prefix is not None:
+            notice = notice + [Para(paras[start].line, glued_prefix, paras[start].indented)]
+        title_text = "".join(p.text for p in paras[start:start + span])
+        if glued_prefix is not None:
+            title_text = paras[start].text[len(glued_prefix):]
+        main = Unit("main", paras[start + span:], title=title_text.strip(), line=paras[start].line)
+        notice_line = notice[0].line if notice else 0
+        notice_title = _take_notice_title(notice, dropped)
+        return [Unit("notice", notice, title=notice_title, line=notice_line), main]
     paras = list(paras)
     first_line = paras[0].line if paras else 0
     title, _ = _take_title(paras, allow_header=True)
@@ -371,5 +391,10 @@ def _joined_title(paras: list[Para], index: int) -> tuple[str, int]:
             if not (_is_title_like(nxt) or patterns.is_org_line(title) and is_notice_title_start(nxt)) or len(nxt) > 40:
                 break
             title += nxt
+            used += 1
+        # 关于印发…方案 / （第九版）的通知: a document-type word inside the title, not its end.
+        while used < len(paras) and used - index < 4 and _ISSUING_TITLE_START_RE.match(title) \
+                and not _ISSUING_TITLE_RE.search(title) and _ISSUING_TITLE_RE.search(title + paras[used].text):
+            title += paras[used].text
             used += 1
     return title, used
