@@ -1,10 +1,11 @@
 """The parser on real documents of every shape, scored like ../shared/tools/score_outline.py.
 
-Each set in tests/fixtures/corpus is real documents with outlines written by reading them:
+Each folder in tests/fixtures/corpus is real documents with outlines written by reading them:
 devcorpus (17 documents from other sources: laws, decrees, notices, web pages, PDF text, database
-exports), plans_and_notices and laws_and_pages (found for shapes the devcorpus lacks). A set
-fails when its figures fall under what the parser is held to; the message lists every file that
-lost something, so a regression names its document.
+exports), and plans_and_notices, laws_and_pages and more_shapes (found for shapes the devcorpus
+lacks, labelled by people who never ran the parser). A set fails when its figures fall under
+what the parser is held to; the message lists every file that lost something, so a regression
+names its document.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from sample_db import SAMPLE_DIR
 from tests.outline_score import SetScore, score_file, score_set
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
-SETS = sorted(p.name for p in CORPUS.iterdir() if (p / "EXPECTED").is_dir())
+FOUND = sorted(p.name for p in CORPUS.iterdir() if (p / "EXPECTED").is_dir() and p.name != "devcorpus")
+SETS = {"devcorpus": ["devcorpus"], "found": FOUND}
+"""The development corpus, and the documents found for this project (plans_and_notices,
+laws_and_pages, more_shapes) as one set: each is held to the thresholds as a whole."""
 
 THRESHOLDS = {"depth1": 0.97, "depth2": 0.95, "titles": 0.97, "metadata": 0.90}
 
@@ -31,7 +35,7 @@ def problems(score: SetScore) -> str:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", SETS)
 def test_real_documents_of_every_shape(name):
-    score = score_set(CORPUS / name)
+    score = SetScore([file for folder in SETS[name] for file in score_set(CORPUS / folder).files])
     assert score.files, f"no scored documents in {name}"
     for figure, least in THRESHOLDS.items():
         assert getattr(score, figure) >= least, f"{figure} {getattr(score, figure):.3f} < {least}\n{problems(score)}"

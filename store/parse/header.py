@@ -83,6 +83,16 @@ def extract_metadata(doc: ParsedDocument, paras: list[Para], dropped: list[Decis
             reason = "date"
         elif patterns.MONTH_LINE_RE.match(text) and not seen_body:
             reason = "date"
+        elif patterns.SEAL_RE.match(text) and _next_is_date(paras, index - 1):
+            reason = "seal"
+        elif len(text) <= 24 and index + 1 < len(paras) and not patterns.is_org_line(text) \
+                and patterns.is_org_line(text + paras[index + 1].text) and _next_is_date(paras, index + 1):
+            # A signature broken over two lines: 国务院应对新型冠状病毒肺炎 / 疫情联防联控机制综合组.
+            doc.issuer = doc.issuer or text + paras[index + 1].text
+            dropped.append(Decision(para.line, text, "issuer", "a name broken over two lines"))
+            index += 1
+            para, text = paras[index], paras[index].text
+            reason = "issuer"
         elif patterns.is_org_line(text) and (
             para.role == "header" or not seen_body and index + 1 < len(paras) and _is_header_follower(paras[index + 1].text)
             or _next_is_date(paras, index)
@@ -142,7 +152,8 @@ def _is_header_follower(text: str) -> bool:
 def _next_is_date(paras: list[Para], index: int) -> bool:
     """Whether a date line follows, directly or after the names of joint issuers."""
     following = index + 1
-    while following < len(paras) and following - index <= 6 and patterns.is_org_line(paras[following].text):
+    while following < len(paras) and following - index <= 6 and (
+            patterns.is_org_line(paras[following].text) or patterns.SEAL_RE.match(paras[following].text)):
         following += 1
     return following < len(paras) and bool(patterns.DATE_LINE_RE.match(paras[following].text))
 

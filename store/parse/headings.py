@@ -27,6 +27,13 @@ _CONNECTIVE_END = tuple("的和与及或并且以对为在向之等暨、，“�
 常态化政企联系制度体系."""
 
 ARTICLE_STYLES = ("rank:条", "rank:款")
+
+_NOTES_LABEL_RE = re.compile(r"^(?:注|说明|備註|备注|填表说明|注释)[ \t\u3000]*[:：]?$")
+_NOTE_STYLES = ("arabic_dot", "arabic_dun", "arabic_paren", "arabic_half_paren", "circled", "paren_digit", "arabic_space")
+
+GB_ORDER = {"cn": 0, "cn_paren": 1, "arabic_dot": 2, "arabic_dun": 2, "arabic_paren": 3, "paren_digit": 3,
+            "arabic_half_paren": 4, "circled": 5}
+"""The GB/T 9704 levels in their conventional order (一、 → （一） → 1. → （1） → ①)."""
 """Articles of regulations have no title: the words after 第三条 are the article's text."""
 
 _MIDLINE_RANK_RE = re.compile(
@@ -66,6 +73,7 @@ class HeadingTree:
         """id(heading node) → the text on its own line after the label, as printed."""
         self.top_rank: int | None = None
         """The highest statutory rank that opens a sequence in this unit (第一章 → 章)."""
+        self.in_notes = False
 
     def build(self, paras: list[Para]) -> list[Node]:
         if self.run_in_headings:
@@ -129,9 +137,16 @@ class HeadingTree:
             self.stack.append(_Open("keyword", 0, node, part=part))
             self._note(para, "heading", f"depth 1: unnumbered {'part' if part else 'aside'} {keyword}")
             return node, False
+        if _NOTES_LABEL_RE.match(text):
+            self.in_notes = True  # 注： then 1. 2. …: the notes under a table or form
+            return None
         cand = numbering.match(text)
         if cand is None:
             return None
+        if self.in_notes and cand.style in _NOTE_STYLES:
+            self._note(para, "text", f"{cand.label} numbers a note, under 注：")
+            return None
+        self.in_notes = False
         if not self._plausible(cand):
             self._note(para, "text", f"starts like {cand.label} but what follows is no heading")
             return None
@@ -254,9 +269,24 @@ class HeadingTree:
             while level is not None and position > start and \
                     self.levels.get((owner, self.stack[position - 1].style), 0) >= level:
                 position -= 1
+            position = self._in_conventional_order(cand.style, position, start)
         if cand.style.startswith(("decimal", "lettered")) and not self._decimal_parent_ok(cand, position):
             return None, "its number does not match the heading above"
         return position, why
+
+    def _in_conventional_order(self, style: str, position: int, start: int) -> int:
+        """Where a 一、 → （一） → 1. → （1） → ① heading stands is learned from the document, but
+        never against that order: not under a heading of its own level or a later one, and not
+        closing one of an earlier level that stands right above it (1. after （一） belongs to
+        it, even where 1. came directly under 一、 earlier in the document)."""
+        order = GB_ORDER.get(style)
+        if order is None:
+            return position
+        while position > start and GB_ORDER.get(self.stack[position - 1].style, -1) >= order:
+            position -= 1
+        while position < len(self.stack) and GB_ORDER.get(self.stack[position].style, order) < order:
+            position += 1
+        return position
 
     def _run_start(self) -> int:
         """Where the innermost run of GB/T 9704 headings starts: after the innermost statutory

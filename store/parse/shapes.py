@@ -32,6 +32,13 @@ ATTACHMENT_RE = re.compile(
 LIST_ITEM_RE = re.compile(r"^(?:[0-9０-９]{1,3}\s*[.．、]|[（(][0-9０-９]{1,3}[)）])")
 
 
+def is_attachment_label(text: str) -> bool:
+    """附件1, 附件：, 附件2 某某登记表; not 附件4-2。公共卫生人员… (a wrapped line that refers to it)."""
+    m = ATTACHMENT_RE.match(text)
+    rest = m.group(4) if m else ""
+    return bool(m) and not (rest and rest[0] in "。，、；）)") and "。" not in rest[:-1]
+
+
 def cell_width(text: str) -> int:
     """Display width, near enough: CJK characters take three UTF-8 bytes and two cells."""
     return len(text) + (len(text.encode("utf-8")) - len(text)) // 2
@@ -41,7 +48,7 @@ def is_metadata_line(text: str) -> bool:
     return bool(
         patterns.DATE_LINE_RE.match(text) or patterns.is_org_line(text) or patterns.RED_HEADER_RE.match(text)
         or patterns.is_doc_number_line(text) or patterns.DISCLOSURE_RE.match(text)
-        or patterns.CC_RE.match(text) or ATTACHMENT_RE.match(text) and len(text) < 60
+        or patterns.CC_RE.match(text) or is_attachment_label(text) and len(text) < 60
     )
 
 

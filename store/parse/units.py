@@ -15,6 +15,7 @@ from store.parse.shapes import (
     DOC_TYPE_SUFFIXES,
     LIST_ITEM_RE,
     TERMINAL,
+    is_attachment_label,
     is_bracketed_note,
     is_metadata_line,
     is_notice_title_start,
@@ -83,7 +84,7 @@ def _attachment_starts(paras: list[Para]) -> list[tuple[int, str, str]]:
     for index, para in enumerate(paras):
         if len(para.text) > 80:
             continue
-        m = ATTACHMENT_RE.match(para.text)
+        m = ATTACHMENT_RE.match(para.text) if is_attachment_label(para.text) else None
         if m:
             word, number, colon, rest = m.groups()
             label = re.sub(r"\s+", "", word + (number or "")).replace("－", "-").replace("—", "-").replace("–", "-")
