@@ -24,7 +24,7 @@ def samples(tmp_path_factory) -> Path:
 
 
 async def _ready(pilot) -> None:
-    pilot.app.filter_input.cursor_blink = False
+    pilot.app.main.filter_bar.cursor_blink = False
     await settle(pilot, pilot.app)
 
 
