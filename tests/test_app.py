@@ -13,30 +13,10 @@ import pytest
 from store import annotations, browse, selection
 from store.db import Store
 from store.search import search
+from tests.app_fixtures import app_env, db, sample_db_file  # noqa: F401
 from tests.tui_helpers import filter_for, make_app, make_db, screen_text, settle, type_text
 
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch, tmp_path):
-    monkeypatch.setenv("POLICY_REVIEW_USER", "审阅人甲")
-    monkeypatch.setenv("POLICY_REVIEW_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-
-
-@pytest.fixture(scope="module")
-def sample_db_file(tmp_path_factory) -> Path:
-    return make_db(tmp_path_factory.mktemp("samples") / "samples.db")
-
-
-@pytest.fixture
-def db(sample_db_file, tmp_path) -> Path:
-    """A private copy of the sample database (tests write to it)."""
-    target = tmp_path / "review.db"
-    with Store(sample_db_file) as source:
-        source.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    target.write_bytes(sample_db_file.read_bytes())
-    return target
+pytestmark = pytest.mark.usefixtures("app_env")
 
 
 def place_names(app) -> list[str]:

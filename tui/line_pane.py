@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from rich.color import Color as RichColor
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
@@ -20,7 +21,11 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.colors import legible_color
 from tui.render import StyledLine
+
+MIN_SECONDARY_CONTRAST = 3.0
+"""Dim text (counts, meta lines) stays this readable on its background."""
 
 
 class LinePane(Widget, can_focus=True):
@@ -119,7 +124,9 @@ class LinePane(Widget, can_focus=True):
             color = None
             if styles.has_rule("color"):
                 fg = styles.color
-                color = (background.get_contrast_text(fg.a) if fg.auto else background + fg).rich_color
+                blended = background + (background.get_contrast_text(fg.a) if fg.auto else fg)
+                # Dimmed is fine, unreadable is not: at least 3:1 in every theme.
+                color = RichColor.from_rgb(*legible_color(blended.rgb, background.rgb, MIN_SECONDARY_CONTRAST))
             style = self._palettes[key] = Style(color=color, bgcolor=bgcolor) + styles.text_style
         return style
 

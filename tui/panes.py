@@ -90,6 +90,8 @@ class PlacesPane(LinePane):
         place = row.place
         dim = self.filtering and row.matches == 0
         name = visible(("  " + place.region) if place.region else regions.short_name(place.province))
+        if width < 4:  # a strip (narrow terminals): the first character says where the cursor is
+            return [StyledLine(name.strip()[:1])]
         if not self.filtering:
             count = f"{place.documents}"
         else:
@@ -307,6 +309,8 @@ class SectionsPane(LinePane):
         dim = matches == 0
         count = str(matches) if matches is not None else ""
         count_style = "pane--accent" if matches else "pane--dim"
+        if width < 4:  # a strip (narrow terminals)
+            return [StyledLine(visible(row.label)[:1])] + ([StyledLine("")] if row.is_document else [])
         if row.is_document:
             document = row.document
             open_ = self.open_tree is not None and self.open_tree.document_id == document.id

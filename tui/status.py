@@ -45,7 +45,7 @@ def _shorten_title(name: str, width: int) -> str:
     if cell_width(name) <= width:
         return name
     if name.endswith("》"):
-        return truncate(name[:-1], max(2, width - 1)) + "》"
+        return truncate(name[:-1], max(2, width - cell_width("》"))) + "》"
     return truncate(name, width)
 
 
