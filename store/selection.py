@@ -60,7 +60,8 @@ class Shown:
     section_path: str | None = None
 
 
-def _clauses(n: int) -> str:
+def n_clauses(n: int) -> str:
+    """"1 clause", "2 clauses"."""
     return f"{n} clause{'s' * (n != 1)}"
 
 
@@ -95,7 +96,7 @@ def export_scope(conn: sqlite3.Connection, query: search.Query | None, filter_te
         return ids, description, scope
     if query is not None:
         ids = search.matching_ids(conn, query)
-        return ids, f"{_clauses(len(ids))} shown by the filter “{filter_text}”", f"检索：{filter_text}"
+        return ids, f"{n_clauses(len(ids))} shown by the filter “{filter_text}”", f"检索：{filter_text}"
     if shown is None or shown.last < shown.first:
         return [], "nothing", ""
     ids = [row[0] for row in conn.execute(
@@ -104,4 +105,4 @@ def export_scope(conn: sqlite3.Connection, query: search.Query | None, filter_te
     where = f"《{shown.document.display_title}》"
     if shown.section_path:
         where += f" {browse.display_path(shown.section_path)}"
-    return ids, f"{_clauses(len(ids))} of {where}", where
+    return ids, f"{n_clauses(len(ids))} of {where}", where

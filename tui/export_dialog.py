@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, Markdown, Select, Static
 from store import export as export_store
 from store.db import Store
 from store.errors import PolicyReviewError
+from store.selection import n_clauses
 from store.untrusted import visible
 from tui.keys import hint
 from tui.render import plain
@@ -48,7 +49,7 @@ class ExportDialog(Dialog):
                 yield Input(placeholder="政策条款摘编", id="export-title")
                 yield Select([("by province", "province"), ("by document", "document"), ("by tag", "tag")],
                              value="province", allow_blank=False, id="export-group")
-            yield Static(plain(f"preparing the preview of {len(self.spec.clause_ids)} clauses…", "dim"),
+            yield Static(plain(f"preparing the preview of {n_clauses(len(self.spec.clause_ids))}…", "dim"),
                          id="export-progress")
             with VerticalScroll(id="export-preview"):
                 yield Markdown(id="export-markdown")

@@ -197,7 +197,8 @@ class LinePane(Widget, can_focus=True):
     def action_page_up(self) -> None:
         self.cursor = max(0, self.cursor - max(1, self._visible_items() - 1))
 
-    def key_enter(self) -> None:
+    def key_enter(self, event: events.Key) -> None:
+        event.stop()  # handled here: left to bubble, it would close the details screen it opens
         if self.item_count():
             self.post_message(self.Activated(self, self.cursor))
 

@@ -19,6 +19,7 @@ from store import annotations, browse, selection
 from store.db import Store
 from store.import_plan import ImportPlan
 from store.removal import remove, removal_of
+from store.selection import n_clauses
 from tui import sharing
 from tui.annotating import Annotator
 from tui.browser import Browser, Position
@@ -96,6 +97,7 @@ class MainScreen(Screen):
         self.jumps = JumpList()
         self._data_version = 0
         self._quit_asked = False
+        self._before_filter: Position | None = None
 
     def compose(self) -> ComposeResult:
         yield Browser(self.store, self.filter)
@@ -190,10 +192,7 @@ class MainScreen(Screen):
 
     def say(self, message: str, seconds: float | None = None) -> None:
         """A short message in the status bar (no markup, no popup); it goes away by itself."""
-        if seconds is None:
-            self.status.say(message)
-        else:
-            self.status.say(message, seconds)
+        self.status.say(message, seconds)
 
     def update_status(self) -> None:
         status = self.status
@@ -266,6 +265,7 @@ class MainScreen(Screen):
     # -- the filter
 
     def action_filter(self) -> None:
+        self._before_filter = self.browser.position()  # typing moves the panes: ctrl+o comes back here
         self.filter_bar.open(self.filter.text)
         self.filter.prepare()
 
@@ -288,7 +288,8 @@ class MainScreen(Screen):
         self.clauses.focus()
         first = step(self.store.conn, self.filter.query, None, forward=True)
         if first is not None:
-            self.jump(lambda: self.browser.go_to_clause(first.sort_key))
+            self.jumps.record(self._before_filter or self.browser.position())
+            self.browser.go_to_clause(first.sort_key)
 
     @on(FilterBar.TakeSuggestion)
     def _take_suggestion(self) -> None:
@@ -577,14 +578,14 @@ class MainScreen(Screen):
         parts = len(removal.document_ids)
         question = (f"Remove {Path(removal.source_path).name} from the database: {parts} document"
                     f"{'s' * (parts != 1)} ({'、'.join(removal.titles[:3])}{'…' if parts > 3 else ''}), "
-                    f"{removal.clauses} clauses?")
+                    f"{n_clauses(removal.clauses)}?")
         if removal.annotations:
             question += (f" Their {removal.annotations} annotations are kept as orphans, and come back if the "
                          "file is imported again.")
 
         def removed(clauses: int) -> None:
             self.refresh_everything()
-            self.say(f"removed {Path(removal.source_path).name} ({clauses} clauses)")
+            self.say(f"removed {Path(removal.source_path).name} ({n_clauses(clauses)})")
 
         def answered(yes: bool | None) -> None:
             if yes:

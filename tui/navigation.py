@@ -58,7 +58,7 @@ def step(conn: sqlite3.Connection, query: search_store.Query, from_key: int | No
     key = search_store.neighbour(conn, query, start, forward=forward)
     if key is not None:
         return MatchStep(key, False)
-    key = search_store.neighbour(conn, query, -1 if forward else 1 << 63, forward=forward)
+    key = search_store.neighbour(conn, query, -1 if forward else (1 << 63) - 1, forward=forward)
     return MatchStep(key, True) if key is not None else None
 
 

@@ -100,8 +100,10 @@ class StatusLine(Horizontal):
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
 
-    def say(self, message: str, seconds: float = MESSAGE_SECONDS) -> None:
-        """A short message, gone after `seconds` (or with the next one)."""
+    def say(self, message: str, seconds: float | None = None) -> None:
+        """A short message, gone after `seconds` (MESSAGE_SECONDS unless told; 0 keeps it until
+        the next one)."""
+        seconds = MESSAGE_SECONDS if seconds is None else seconds
         self.message = message
         if self._timer is not None:
             self._timer.stop()
