@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,33 +80,45 @@ def _walk(folder: Path, root: Path, plan: ImportPlan) -> None:
 
 
 class Cancelled(Exception):
-    """The import was cancelled before this file was in."""
+    """The import was cancelled: the file being imported is rolled back."""
 
 
-def import_plan(store: Store, plan: ImportPlan, cancel: threading.Event | None = None,
-                on_result: Callable[[ImportResult, int, int], None] | None = None,
+class CancellableStore(Store):
+    """A connection for an import that can be cancelled: once `cancel` is set, a running
+    statement is interrupted and a transaction about to commit is rolled back instead, so
+    the file being imported is left out whole."""
+
+    def __init__(self, path: Path | str, cancel: threading.Event) -> None:
+        self.cancel = cancel  # before opening: opening may migrate, in a transaction
+        super().__init__(path)
+        self.conn.set_progress_handler(lambda: 1 if cancel.is_set() else 0, 1000)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with super().transaction() as conn:
+            yield conn
+            if self.cancel.is_set():
+                raise Cancelled()
+
+
+def import_plan(store: Store, plan: ImportPlan, on_result: Callable[[ImportResult, int, int], None] | None = None,
                 province: str | None = None, max_bytes: int = MAX_BYTES) -> list[ImportResult]:
-    """Import the planned files one transaction each. Setting `cancel` stops the import:
-    the files already imported stay, the one being imported is rolled back (its writes are
-    interrupted), and no other file is started. The unreadable entries come first in the
-    results, as refused."""
-    cancel = cancel or threading.Event()
+    """Import the planned files one transaction each; the unreadable entries come first in
+    the results, as refused. On a CancellableStore whose `cancel` is set, the import stops:
+    the files already imported stay, the one being imported is left out, no other starts."""
+    cancel = store.cancel if isinstance(store, CancellableStore) else threading.Event()
     results = [ImportResult(str(path), "refused", why) for path, why in plan.unreadable]
     total = len(plan.files)
-    store.conn.set_progress_handler(lambda: 1 if cancel.is_set() else 0, 1000)
-    try:
-        for done, path in enumerate(plan.files, 1):
-            if cancel.is_set():
-                break
-            try:
-                result = import_file(store, path, province=province, max_bytes=max_bytes)
-            except sqlite3.OperationalError:
-                if not cancel.is_set():
-                    raise
-                break  # interrupted: rolled back
-            results.append(result)
-            if on_result:
-                on_result(result, done, total)
-    finally:
-        store.conn.set_progress_handler(None, 0)
+    for done, path in enumerate(plan.files, 1):
+        if cancel.is_set():
+            break
+        try:
+            result = import_file(store, path, province=province, max_bytes=max_bytes)
+        except (Cancelled, sqlite3.OperationalError):
+            if not cancel.is_set():
+                raise
+            break  # rolled back
+        results.append(result)
+        if on_result:
+            on_result(result, done, total)
     return results

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from textual.message import Message
 
-from store.db import Store
-from store.import_plan import ImportPlan, import_plan, plan_import
+from store.import_plan import CancellableStore, ImportPlan, import_plan, plan_import
 
 
 class ImportPlanned(Message):
@@ -83,8 +82,8 @@ class ImportController:
         def reported(result, done: int, total: int) -> None:
             self.owner.post_message(ImportProgress(done, total, f"{Path(result.path).name}: {result.message}"))
 
-        with Store(self.db_path) as store:
-            results = import_plan(store, plan, cancel, on_result=reported)
+        with CancellableStore(self.db_path, cancel) as store:
+            results = import_plan(store, plan, on_result=reported)
         counts, summary = summarize(results)
         refused = [f"{Path(r.path).name}: {r.message}" for r in results if r.status == "refused"]
         cancelled = cancel.is_set() and len(results) - len(plan.unreadable) < len(plan.files)
