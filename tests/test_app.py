@@ -13,7 +13,6 @@ import pytest
 from store import annotations, browse, selection
 from store.db import Store
 from store.search import search
-from tests.app_fixtures import app_env, db, sample_db_file  # noqa: F401
 from tests.tui_helpers import filter_for, make_app, make_db, screen_text, settle, type_text
 
 pytestmark = pytest.mark.usefixtures("app_env")

@@ -14,7 +14,6 @@ import pytest
 from store import annotations, browse
 from store.db import Store
 from store.search import search
-from tests.app_fixtures import app_env, db, sample_db_file  # noqa: F401
 from tests.tui_helpers import filter_for, make_app, screen_text, settle, type_text
 from tui import sharing
 

@@ -18,7 +18,6 @@ from store.db import Store
 from store.import_plan import ASK_ABOVE, CancellableStore, import_plan, plan_import
 from store.note_edits import SEPARATOR, save_note_edit
 from store.removal import remove, removal_of
-from tests.app_fixtures import app_env, db, sample_db_file  # noqa: F401
 from tests.tui_helpers import make_app, screen_text, settle, type_text
 
 pytestmark = pytest.mark.usefixtures("app_env")

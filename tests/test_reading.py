@@ -10,7 +10,6 @@ import pytest
 from store.db import Store
 from tui.colors import contrast
 from tui.render import StyledLine
-from tests.app_fixtures import app_env, db, sample_db_file  # noqa: F401
 from tests.tui_helpers import (cursor_rows, filter_for, long_document, make_app, make_db, screen_text,
                                segments_contrast, settle)
 

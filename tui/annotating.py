@@ -8,8 +8,6 @@ from __future__ import annotations
 from store import annotations, browse, selection
 from store.db import STATUSES
 from store.note_edits import NoteEdit, save_note_edit
-from tui.note_dialog import NoteDialog
-from tui.tag_screens import TagDialog
 
 
 class Annotator:
@@ -86,6 +84,8 @@ class Annotator:
         if not ids:
             self.screen.say("no clause to tag")
             return
+        from tui.tag_screens import TagDialog
+
         tags = [name for name, _color, _n in annotations.list_tags(self.conn)]
         current = annotations.annotation_for(self.conn, ids[0]) if len(ids) == 1 else None
 
@@ -101,6 +101,8 @@ class Annotator:
         if clause is None:
             self.screen.say("no clause to annotate")
             return
+        from tui.note_dialog import NoteDialog  # TextArea: loaded when a note is first written
+
         ann = annotations.annotation_for(self.conn, clause.id)
         cite = browse.citation(self.conn, clause.id)
         saved = ann.note if ann else ""

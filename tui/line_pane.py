@@ -73,6 +73,7 @@ class LinePane(Widget, can_focus=True):
         self._lines_cache: OrderedDict[tuple, list[StyledLine]] = OrderedDict()
         self._frame: list[tuple[int, StyledLine]] | None = None
         self._frame_size: tuple[int, int] = (0, 0)
+        self._row_styles: tuple[Style, Style] = (Style(), Style())
         self._palettes: dict[tuple[str, bool], Style] = {}
 
     # -- to implement
@@ -296,7 +297,8 @@ class LinePane(Widget, can_focus=True):
                 self._frame_size = size
                 self._fill_from_top()
             self._frame = self._build_frame()
-        base = self._row_style(False)
+            self._row_styles = (self._row_style(False), self._row_style(True))  # once per frame, not per line
+        base, cursor_row = self._row_styles
         if not self.item_count():
             message = self.empty_message() if y == 1 else ""
             line = StyledLine(" ").add(message, "pane--dim") if message else StyledLine("")
@@ -305,7 +307,7 @@ class LinePane(Widget, can_focus=True):
             return Strip.blank(width, base)
         index, line = self._frame[y]
         if index == self.cursor:
-            strip = line.to_strip(self._row_style(True), width, self._cursor_style, legible=True)
+            strip = line.to_strip(cursor_row, width, self._cursor_style, legible=True)
         else:
             strip = line.to_strip(base, width, self.style_of)
         return strip.apply_meta({"item": index})

@@ -11,90 +11,40 @@ from pathlib import Path
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from store import annotations, browse, selection
 from store.db import Store
-from store.import_plan import ImportPlan
-from store.removal import remove, removal_of
-from store.selection import n_clauses
 from tui import sharing
 from tui.annotating import Annotator
 from tui.browser import Browser, Position
-from tui.export_dialog import ExportDialog
 from tui.filter_bar import FilterBar
 from tui.filtering import FilterController, FilterResults, SuggestionReady
-from tui.import_dialog import ImportDialog
-from tui.importing import ImportController, ImportFinished, ImportPlanned, ImportProgress, describe_plan
-from tui.keys import hint
+from tui.importing import Importer
+from tui.keys import MAIN_BINDINGS, hint
 from tui.line_pane import LinePane
-from tui.navigation import JumpList, match_number, step
+from tui.navigation import Navigator, step
 from tui.palette import PolicyReviewCommands
 from tui.panes import ClausesPane, PlacesPane, SectionsPane
-from tui.screens import ChoiceDialog, ClauseScreen, ConfirmDialog, HelpScreen, OrphansScreen
+from tui.removing import ask_to_remove
+from tui.screens import ClauseScreen, HelpScreen, OrphansScreen
 from tui.status import DetailLine, StatusLine
-from tui.tag_screens import TagsScreen
 
 
 class MainScreen(Screen):
     """policy-review: review Chinese policy documents clause by clause."""
 
     COMMANDS = {PolicyReviewCommands}
-    BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit", tooltip="quit (the position is remembered)"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="this help"),
-        Binding("slash", "filter", "Filter", id="filter", tooltip="filter clauses as you type"),
-        Binding("n", "step_match(True)", "Next", id="next-match", tooltip="next matching clause (wraps around)"),
-        Binding("N", "step_match(False)", "Prev", id="previous-match", show=False,
-                tooltip="previous matching clause"),
-        Binding("ctrl+o,grave_accent", "jump_back", "Back", id="jump-back", show=False,
-                tooltip="back to where you were before a jump (n, N, palette, enter)"),
-        Binding("ctrl+n", "jump_forward", "Forward", id="jump-forward", show=False,
-                tooltip="forward again after a jump back"),
-        Binding("h,left", "pane(-1)", "Left pane", id="pane-left", show=False, tooltip="pane to the left"),
-        Binding("l,right", "pane(1)", "Right pane", id="pane-right", show=False, tooltip="pane to the right"),
-        Binding("tab", "cycle_pane(1)", "Next pane", id="next-pane", show=False, tooltip="next pane"),
-        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", id="previous-pane", show=False,
-                tooltip="previous pane"),
-        Binding("space", "toggle_select", "Select", id="toggle-select",
-                tooltip="select or unselect the clause, move down"),
-        Binding("v", "select_shown", "Select shown", id="select-shown", show=False,
-                tooltip="select every clause the filter shows (the section without a filter)"),
-        Binding("V", "clear_selection", "Clear selection", id="clear-selection", show=False,
-                tooltip="clear the selection"),
-        Binding("t", "tag", "Tag", id="tag", tooltip="tag the selection or the clause (-tag removes)"),
-        Binding("a", "note", "Note", id="note", tooltip="write the clause's note"),
-        Binding("s", "cycle_status", "Status", id="cycle-status",
-                tooltip="cycle status: unreviewed → reviewed → flagged → adopted"),
-        Binding("u", "undo", "Undo", id="undo", show=False, tooltip="undo your last annotation change"),
-        Binding("y", "copy", "Copy", id="copy", show=False,
-                tooltip="copy the clause's citation, text or both (through the terminal, OSC 52)"),
-        Binding("o", "open_source", "Source", id="open-source", show=False,
-                tooltip="open the source file at the clause's line ($PAGER, else $EDITOR)"),
-        Binding("e", "export", "Export", id="export", tooltip="export a Markdown briefing note"),
-        Binding("i", "import", "Import", id="import", show=False, tooltip="import a file or folder"),
-        Binding("ctrl+c", "cancel_import", "Cancel import", id="cancel-import", show=False,
-                tooltip="cancel the running import (the files done stay)"),
-        Binding("D", "remove", "Remove", id="remove", show=False,
-                tooltip="remove the document's file from the database (asks first)"),
-        Binding("T", "tags_view", "Tags", id="tags-view", show=False,
-                tooltip="tags: counts, rename, merge, delete, color"),
-        Binding("H", "hide_empty", "Hide empty", id="hide-empty", show=False,
-                tooltip="hide places, documents and sections without matches"),
-        Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False,
-                tooltip="clear the filter"),
-    ]
+    BINDINGS = MAIN_BINDINGS
 
     def __init__(self, store: Store, db_path: Path) -> None:
         super().__init__()
         self.store = store
         self.db_path = db_path
         self.filter = FilterController(self, db_path)
-        self.importer = ImportController(self, db_path)
         self.annotator = Annotator(self)
-        self.jumps = JumpList()
+        self.navigator = Navigator(self)
         self._data_version = 0
         self._quit_asked = False
         self._before_filter: Position | None = None
@@ -105,6 +55,7 @@ class MainScreen(Screen):
         yield FilterBar(self._load_json("filter_history", []))
         yield StatusLine()
         yield Footer()
+        yield Importer(self.store, db_path=self.db_path)
 
     # -- parts
 
@@ -131,6 +82,10 @@ class MainScreen(Screen):
     @property
     def status(self) -> StatusLine:
         return self.query_one(StatusLine)
+
+    @property
+    def importer(self) -> Importer:
+        return self.query_one(Importer)
 
     def on_mount(self) -> None:
         self.filter_bar.display = False
@@ -288,7 +243,7 @@ class MainScreen(Screen):
         self.clauses.focus()
         first = step(self.store.conn, self.filter.query, None, forward=True)
         if first is not None:
-            self.jumps.record(self._before_filter or self.browser.position())
+            self.navigator.jumps.record(self._before_filter or self.browser.position())
             self.browser.go_to_clause(first.sort_key)
 
     @on(FilterBar.TakeSuggestion)
@@ -325,78 +280,25 @@ class MainScreen(Screen):
         if self.focused is None or self.focused is bar:
             self.clauses.focus()
 
-    # -- matches and jumps
+    # -- matches and jumps (tui/navigation.py)
 
     def action_step_match(self, forward: bool) -> None:
-        query = self.filter.query
-        if query is None:
-            self.say("n/N move between matches of a filter: press / to filter")
-            return
-        clause = self.clauses.current()
-        found = step(self.store.conn, query, clause.sort_key if clause else None, forward)
-        if found is None:
-            self.say("no matches")
-            return
-        self.jump(lambda: self.browser.go_to_clause(found.sort_key))
-        number = self._match_number()
-        where = f"match {number}/{self.filter.total_label}" if number else ""
-        if found.wrapped:
-            where += ("  · wrapped around to the first match" if forward else
-                      "  · wrapped around to the last match")
-        self.say(where.strip(" ·"))
-
-    def _match_number(self) -> int:
-        clause = self.clauses.current()
-        counts = self.filter.doc_counts
-        if clause is None or counts is None or self.filter.counted_province is not None:
-            return 0
-        keys = self.sections.match_keys or []
-        return match_number(self.store.conn, counts, clause.document_id, keys, clause.sort_key)
-
-    def jump(self, go) -> None:
-        """Go somewhere, remembering where from (ctrl+o comes back)."""
-        self.jumps.record(self.browser.position())
-        go()
+        self.navigator.step_match(forward)
 
     def action_jump_back(self) -> None:
-        target = self.jumps.go_back(self.browser.position())
-        if target is None:
-            self.say("no earlier position to go back to")
-            return
-        self.browser.go_to(target)
-        self.clauses.focus()
+        self.navigator.back()
 
     def action_jump_forward(self) -> None:
-        target = self.jumps.go_forward(self.browser.position())
-        if target is None:
-            self.say("nothing to go forward to")
-            return
-        self.browser.go_to(target)
-        self.clauses.focus()
-
-    # -- jumps from the palette: a hidden target clears or widens the filter
+        self.navigator.forward()
 
     def go_to_place(self, province: str, region: str | None) -> None:
-        if self.filter.active and self.places.hide_empty and not self.browser.shows_place(province, region):
-            self.browser.set_hide_empty(False)
-            self.say(f"H off: {region or province} has no matches of the filter")
-        self.jump(lambda: self.browser.go_to_place(province, region))
+        self.navigator.go_to_place(province, region)
 
     def go_to_document(self, document_id: int) -> None:
-        counts = self.filter.doc_counts
-        if self.filter.active and counts is not None and not counts.get(document_id):
-            self._clear_for("the document")
-        self.jump(lambda: self.browser.go_to_document(document_id))
+        self.navigator.go_to_document(document_id)
 
     def go_to_clause(self, sort_key: int) -> None:
-        if not self.browser.shows_clause(sort_key):
-            self._clear_for("the clause")
-        self.jump(lambda: self.browser.go_to_clause(sort_key))
-
-    def _clear_for(self, what: str) -> None:
-        text = self.filter.text
-        self.action_clear_filter()
-        self.say(f"filter “{text}” cleared: {what} has no match of it")
+        self.navigator.go_to_clause(sort_key)
 
     # -- live updates from other programs
 
@@ -456,6 +358,8 @@ class MainScreen(Screen):
         self.annotator.undo()
 
     def action_tags_view(self) -> None:
+        from tui.tag_screens import TagsScreen
+
         def done(tag: str | None) -> None:
             self.annotations_changed("")
             if tag:
@@ -471,21 +375,7 @@ class MainScreen(Screen):
     # -- copy and open the source
 
     def action_copy(self) -> None:
-        clause = self.clauses.current()
-        if clause is None:
-            self.say("no clause to copy")
-            return
-        citation = browse.citation(self.store.conn, clause.id)
-        texts = sharing.copy_texts(clause, citation)
-
-        def chosen(what: str | None) -> None:
-            if what:
-                self.app.copy_to_clipboard(texts[what])
-                self.say(sharing.copied_message(what, os.environ), seconds=8)
-
-        self.app.push_screen(ChoiceDialog("Copy the focused clause's…", [
-            ("c", "citation", "citation"), ("t", "text", "text"), ("b", "both", "both"), ("y", "both", "both")]),
-            chosen)
+        sharing.ask_to_copy(self)
 
     def action_open_source(self) -> None:
         clause = self.clauses.current()
@@ -498,6 +388,8 @@ class MainScreen(Screen):
     # -- export, import, remove
 
     def action_export(self) -> None:
+        from tui.export_dialog import ExportDialog  # markdown-it and the preview: loaded when asked for
+
         row = self.sections.current()
         source = self.clauses.source
         shown = (selection.Shown(source.document, source.first, source.last,
@@ -512,86 +404,18 @@ class MainScreen(Screen):
                              lambda path: self.say(f"wrote {path}") if path else None)
 
     def action_import(self) -> None:
-        if self.importer.running:
-            self.say("an import is running: ctrl+c cancels it")
-            return
-
-        def chosen(path: str | None) -> None:
-            if path:
-                self.say(f"looking at {path}…", seconds=0)
-                self.importer.plan(Path(path))
-
-        self.app.push_screen(ImportDialog(self.store.get_state("import_dir") or ""), chosen)
-
-    @on(ImportPlanned)
-    def _import_planned(self, message: ImportPlanned) -> None:
-        plan = message.plan
-        if not plan.files:
-            reasons = "; ".join(f"{p}: {why}" for p, why in plan.unreadable[:3])
-            self.say(f"nothing to import in {message.path}" + (f" ({reasons})" if reasons else ""), seconds=10)
-            return
-        if plan.needs_confirmation or plan.unreadable:
-            self.app.push_screen(ConfirmDialog(describe_plan(message.path, plan)),
-                                 lambda yes: self._start_import(message.path, plan) if yes else self.say(""))
-        else:
-            self._start_import(message.path, plan)
-
-    def _start_import(self, path: Path, plan: ImportPlan) -> None:
-        folder = path if path.is_dir() else path.parent
-        self.app.saver.save("the import folder", Store.set_state, "import_dir", str(folder.resolve()) + "/")
-        self.say(f"importing {len(plan.files)} file{'s' * (len(plan.files) != 1)}… (ctrl+c cancels)", seconds=0)
-        self.importer.start(plan)
+        self.importer.ask()
 
     def start_import(self, path: str) -> None:
         """Import a path without the dialog (the tests, and a dropped path)."""
         self.importer.plan(Path(path).expanduser())
 
-    @on(ImportProgress)
-    def _import_progress(self, message: ImportProgress) -> None:
-        self.status.show_progress(message.done, message.total)
-        self.say(f"importing {message.done}/{message.total}: {message.line} (ctrl+c cancels)", seconds=0)
-
-    @on(ImportFinished)
-    def _import_finished(self, message: ImportFinished) -> None:
-        self.importer.finished()
-        self.status.show_progress(None)
-        self.refresh_everything()
-        self._data_version = self._read_data_version()
-        head = "import cancelled" if message.cancelled else "import finished"
-        refused = f"  (refused: {'; '.join(message.refused[:2])}" + ("…" if len(message.refused) > 2 else "") + ")"
-        self.say(f"{head}: {message.summary}" + (refused if message.refused else ""), seconds=15)
-
     def action_cancel_import(self) -> None:
-        if self.importer.cancel():
-            self.say("cancelling the import: the files done stay, the current one is left out", seconds=0)
-        else:
+        if not self.importer.cancel():
             self.app.action_help_quit()
 
     def action_remove(self) -> None:
-        row = self.sections.current()
-        if row is None:
-            self.say("no document to remove")
-            return
-        removal = removal_of(self.store.conn, row.document.id)
-        if removal is None:
-            return
-        parts = len(removal.document_ids)
-        question = (f"Remove {Path(removal.source_path).name} from the database: {parts} document"
-                    f"{'s' * (parts != 1)} ({'、'.join(removal.titles[:3])}{'…' if parts > 3 else ''}), "
-                    f"{n_clauses(removal.clauses)}?")
-        if removal.annotations:
-            question += (f" Their {removal.annotations} annotations are kept as orphans, and come back if the "
-                         "file is imported again.")
-
-        def removed(clauses: int) -> None:
-            self.refresh_everything()
-            self.say(f"removed {Path(removal.source_path).name} ({n_clauses(clauses)})")
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.app.saver.save("the removal", remove, removal, done=removed)
-
-        self.app.push_screen(ConfirmDialog(question), answered)
+        ask_to_remove(self)
 
     # -- help
 

@@ -75,3 +75,85 @@ def match_number(conn: sqlite3.Connection, doc_counts: dict[int, int], document_
         elif doc_counts.get(doc_id):
             before += doc_counts[doc_id] if low < sort_key else 0
     return before + bisect_left(keys_in_document, sort_key) + 1 if here is not None else 0
+
+
+class Navigator:
+    """n/N, the jump list and the palette's jumps, for the main screen. A palette jump to
+    something the filter hides clears the filter (or turns H off), and says so."""
+
+    def __init__(self, screen) -> None:
+        self.screen = screen
+        self.jumps = JumpList()
+
+    @property
+    def browser(self):
+        return self.screen.browser
+
+    @property
+    def filter(self):
+        return self.screen.filter
+
+    def jump(self, go) -> None:
+        """Go somewhere, remembering where from (ctrl+o comes back)."""
+        self.jumps.record(self.browser.position())
+        go()
+
+    def step_match(self, forward: bool) -> None:
+        query = self.filter.query
+        if query is None:
+            self.screen.say("n/N move between matches of a filter: press / to filter")
+            return
+        clause = self.browser.clauses.current()
+        found = step(self.screen.store.conn, query, clause.sort_key if clause else None, forward)
+        if found is None:
+            self.screen.say("no matches")
+            return
+        self.jump(lambda: self.browser.go_to_clause(found.sort_key))
+        number = self._match_number()
+        where = f"match {number}/{self.filter.total_label}" if number else ""
+        if found.wrapped:
+            where += "  · wrapped around to the " + ("first match" if forward else "last match")
+        self.screen.say(where.strip(" ·"))
+
+    def _match_number(self) -> int:
+        clause = self.browser.clauses.current()
+        counts = self.filter.doc_counts
+        if clause is None or counts is None or self.filter.counted_province is not None:
+            return 0
+        keys = self.browser.sections.match_keys or []
+        return match_number(self.screen.store.conn, counts, clause.document_id, keys, clause.sort_key)
+
+    def back(self) -> None:
+        self._go(self.jumps.go_back(self.browser.position()), "no earlier position to go back to")
+
+    def forward(self) -> None:
+        self._go(self.jumps.go_forward(self.browser.position()), "nothing to go forward to")
+
+    def _go(self, target: Position | None, otherwise: str) -> None:
+        if target is None:
+            self.screen.say(otherwise)
+            return
+        self.browser.go_to(target)
+        self.browser.clauses.focus()
+
+    def go_to_place(self, province: str, region: str | None) -> None:
+        if self.filter.active and self.browser.places.hide_empty and not self.browser.shows_place(province, region):
+            self.browser.set_hide_empty(False)
+            self.screen.say(f"H off: {region or province} has no matches of the filter")
+        self.jump(lambda: self.browser.go_to_place(province, region))
+
+    def go_to_document(self, document_id: int) -> None:
+        counts = self.filter.doc_counts
+        if self.filter.active and counts is not None and not counts.get(document_id):
+            self._clear_for("the document")
+        self.jump(lambda: self.browser.go_to_document(document_id))
+
+    def go_to_clause(self, sort_key: int) -> None:
+        if not self.browser.shows_clause(sort_key):
+            self._clear_for("the clause")
+        self.jump(lambda: self.browser.go_to_clause(sort_key))
+
+    def _clear_for(self, what: str) -> None:
+        text = self.filter.text
+        self.screen.action_clear_filter()
+        self.screen.say(f"filter “{text}” cleared: {what} has no match of it")

@@ -15,6 +15,10 @@ from store.untrusted import visible
 from tui.line_pane import LinePane
 from tui.render import StyledLine, cell_width, truncate, wrap_line
 
+MAX_DRAWN_CHARACTERS = 20_000
+"""Of a clause's text, drawn in the pane (a file whose headings were not recognised can make
+one clause of a whole document: wrapping 400,000 characters on every move would freeze it)."""
+
 STATUS_MARKS = {"unreviewed": "", "reviewed": "✓已审", "flagged": "!存疑", "adopted": "★采纳"}
 
 
@@ -469,9 +473,13 @@ class ClausesPane(LinePane):
                 head.add("  ✎", "pane--accent")
         lines = wrap_line(head, width - 1, hanging="  ")
         if clause.text:
-            body = StyledLine(visible(clause.text))
+            body = StyledLine(visible(clause.text[:MAX_DRAWN_CHARACTERS]))
             self._highlight(body, body.text, 0)
             lines.extend(line.indented("  ") for line in wrap_line(body, width - 3))
+            rest = len(clause.text) - MAX_DRAWN_CHARACTERS
+            if rest > 0:
+                lines.append(StyledLine("  ").add(f"… {rest:,} more characters: enter shows the whole clause",
+                                                  "pane--dim"))
         lines.append(StyledLine(""))
         return lines
 

@@ -4,6 +4,7 @@ opened at its line in the reviewer's pager or editor."""
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
@@ -57,3 +58,22 @@ def open_source(app, path: Path, line: int | None, env: Mapping[str, str]) -> st
     except OSError as exc:
         return f"could not run {command[0]}: {exc.strerror}"
     return f"source: {path}" + (f", line {line}" if line else "")
+
+
+def ask_to_copy(screen) -> None:
+    """y: which of the focused clause's citation, text or both to copy."""
+    from tui.screens import ChoiceDialog
+
+    clause = screen.clauses.current()
+    if clause is None:
+        screen.say("no clause to copy")
+        return
+    texts = copy_texts(clause, browse.citation(screen.store.conn, clause.id))
+
+    def chosen(what: str | None) -> None:
+        if what:
+            screen.app.copy_to_clipboard(texts[what])
+            screen.say(copied_message(what, os.environ), seconds=8)
+
+    screen.app.push_screen(ChoiceDialog("Copy the focused clause's…", [
+        ("c", "citation", "citation"), ("t", "text", "text"), ("b", "both", "both"), ("y", "both", "both")]), chosen)
