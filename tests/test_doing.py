@@ -389,3 +389,27 @@ async def test_the_position_state_is_json_with_the_focus(db, tmp_path):
         saved = json.loads(store.get_state("position"))
     assert saved["focus"] == "clauses" and saved["clause_id"]
     assert os.environ["POLICY_REVIEW_USER"] == "审阅人甲"
+
+
+async def test_the_import_dialog_completes_paths(tmp_path):
+    from tui.import_dialog import PathSuggester
+
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "辽宁方案.txt").write_text("x", encoding="utf-8")
+    (tmp_path / ".hidden").mkdir()
+    suggester = PathSuggester()
+    assert await suggester.get_suggestion(f"{tmp_path}/po") == f"{tmp_path}/policies/"
+    assert await suggester.get_suggestion(f"{tmp_path}/policies/辽") == f"{tmp_path}/policies/辽宁方案.txt"
+    assert await suggester.get_suggestion(f"{tmp_path}/.h") == f"{tmp_path}/.hidden/"
+    assert await suggester.get_suggestion(f"{tmp_path}/zz") is None
+
+
+async def test_a_huge_paste_into_the_filter_is_refused_with_a_reason(db, tmp_path):
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash")
+        app.main.filter_bar.value = "的" * 10_000
+        await settle(pilot, app)
+        assert "at most 500 characters" in status(app)
+        assert app.is_running
