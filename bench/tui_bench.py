@@ -160,23 +160,24 @@ async def keystrokes(db: Path) -> tuple[list[float], list[float]]:
     app = PolicyReviewApp(db, config=Config(Path("/nonexistent/config.toml")))
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
+        main, state = app.main, app.main.filter
         for query in QUERIES:
-            app.action_filter()
-            app.filter_input.value = ""
+            main.action_filter()
+            main.filter_bar.value = ""
             await app.workers.wait_for_complete()
             await pilot.pause()
             for length in range(1, len(query) + 1):
-                generation = app.generation + 1
+                generation = state.generation + 1
                 started = time.perf_counter()
                 seen_fast = seen_full = None
-                app.filter_input.value = query[:length]  # as a keystroke does: Input.Changed
+                main.filter_bar.value = query[:length]  # as a keystroke does: Input.Changed
                 while seen_full is None:
                     await asyncio.sleep(0.001)
-                    if seen_fast is None and app.shown_generation >= generation:
-                        app.screen._on_timer_update()  # draw what changed, as the next frame does
+                    if seen_fast is None and state.shown_generation >= generation:
+                        main._on_timer_update()  # draw what changed, as the next frame does
                         seen_fast = time.perf_counter()
-                    if app.counted_generation >= generation:
-                        app.screen._on_timer_update()
+                    if state.counted_generation >= generation:
+                        main._on_timer_update()
                         seen_full = time.perf_counter()
                         seen_fast = seen_fast or seen_full
                     if time.perf_counter() - started > 30:

@@ -81,19 +81,33 @@ class Clause:
     text: str
     path: str
     key: str
+    line: int | None = None  # in the source file, counted from 1, when the reader knows it
+
+
+@dataclass
+class HeadingClause:
+    """A clause that stands where a heading stands: a numbered item directly under the
+    document or under a section that also has subsections (一、 whose text became a clause,
+    beside 二、 and 三、 that have subsections). The section tree lists these too."""
+
+    ordinal: int
+    section_id: int | None
+    label: str
+    title: str
 
 
 _DOCUMENT_COLUMNS = """id, kind, label, title, doc_number, issuer, date, province, region, clause_count, source_path,
                        recipients, cc, encoding, imported_at"""
-_CLAUSE_COLUMNS = "id, document_id, section_id, ordinal, sort_key, label, title, text, path, key"
+_CLAUSE_COLUMNS = "id, document_id, section_id, ordinal, sort_key, label, title, text, path, key, line"
 
 
 def display_path(path: str) -> str:
-    """二、（四） as printed; ¶3 (the third unnumbered paragraph) as 第3段."""
-    if "¶" not in path:
-        return path
-    head, _, number = path.rpartition("¶")
-    return f"{head}第{number.split('#')[0]}段"
+    """二、（四） as printed; ¶3 (the third unnumbered paragraph) as 第3段; no trailing period
+    from a label such as 6. (第三章第二节6, not 第三章第二节6.)."""
+    if "¶" in path:
+        head, _, number = path.rpartition("¶")
+        path = f"{head}第{number.split('#')[0]}段"
+    return path.rstrip(".．")
 
 
 def places(conn: sqlite3.Connection) -> list[Place]:
@@ -143,6 +157,17 @@ def sections(conn: sqlite3.Connection, document_id: int) -> list[Section]:
            FROM sections WHERE document_id = ? ORDER BY ordinal""",
         (document_id,),
     )]
+
+
+def heading_clauses(conn: sqlite3.Connection, document_id: int, sections: list[Section]) -> list[HeadingClause]:
+    """The document's HeadingClauses, given its sections (from `sections`)."""
+    if not sections:
+        return []
+    parents = {s.parent_id for s in sections}  # None among them: the document has top-level sections
+    return [HeadingClause(*row) for row in conn.execute(
+        "SELECT ordinal, section_id, label, title FROM clauses WHERE document_id = ? AND label != '' ORDER BY ordinal",
+        (document_id,),
+    ) if row[1] in parents]
 
 
 def clause(conn: sqlite3.Connection, clause_id: int) -> Clause | None:
@@ -198,25 +223,27 @@ class Citation:
     region: str | None
     path: str
 
+    @classmethod
+    def of(cls, cited: str, document: Document, clause_path: str) -> Citation:
+        return cls(cited, document.doc_number, document.date, document.issuer, document.province, document.region,
+                   display_path(clause_path))
+
+    def parts(self) -> list[str]:
+        """What a citation says, in order: the document, the clause's place in it, the 文号
+        and the date (the issuer is in the 文号). The app, `show` and the briefing notes all
+        cite this way."""
+        return [p for p in (self.document, self.path, self.doc_number, self.date) if p]
+
     def __str__(self) -> str:
-        parts = [self.document]
-        if self.path:
-            parts.append(self.path)
-        parts.extend(p for p in (self.doc_number, self.issuer, self.date) if p)
-        return "，".join(parts)
+        return "，".join(self.parts())
 
 
 def citation(conn: sqlite3.Connection, clause_id: int) -> Citation | None:
-    row = conn.execute(
-        """SELECT d.id, d.doc_number, d.date, d.issuer, d.province, d.region, c.path
-           FROM clauses c JOIN documents d ON d.id = c.document_id WHERE c.id = ?""",
-        (clause_id,),
-    ).fetchone()
+    row = conn.execute("SELECT document_id, path FROM clauses WHERE id = ?", (clause_id,)).fetchone()
     if row is None:
         return None
-    document_id, doc_number, date, issuer, province, region, path = row
-    return Citation(cited_name(conn, document(conn, document_id)), doc_number, date, issuer, province, region,
-                    display_path(path))
+    doc = document(conn, row[0])
+    return Citation.of(cited_name(conn, doc), doc, row[1])
 
 
 def cited_name(conn: sqlite3.Connection, doc: Document) -> str:

@@ -59,6 +59,7 @@ class ImportPlan:
 
     items: list[Path | ImportResult] = field(default_factory=list)
     from_folders: int = 0  # files found by walking folders (not named one by one)
+    hidden: int = 0  # hidden files and folders (.git, .venv) left out
 
     @property
     def files(self) -> list[Path]:
@@ -84,8 +85,9 @@ def plan_folder_import(paths: Iterable[Path]) -> ImportPlan:
     plan = ImportPlan()
     for path in map(Path, paths):
         if path.is_dir():
-            found = _walk(path, plan.items)
+            found, hidden = _walk(path, plan.items)
             plan.from_folders += found
+            plan.hidden += hidden
         elif path.exists():
             plan.items.append(path)
         else:
@@ -94,9 +96,10 @@ def plan_folder_import(paths: Iterable[Path]) -> ImportPlan:
     return plan
 
 
-def _walk(root: Path, items: list) -> int:
+def _walk(root: Path, items: list) -> tuple[int, int]:
+    """Walk a folder into `items`: (files found, hidden files and folders left out)."""
     top = root.resolve()
-    found = 0
+    found = hidden = 0
 
     def unreadable(exc: OSError) -> None:
         items.append(ImportResult(exc.filename or str(root), "refused",
@@ -108,6 +111,7 @@ def _walk(root: Path, items: list) -> int:
             sub = here / name
             if sub.is_symlink() and not _inside(sub, top):
                 items.append(ImportResult(str(sub), "skipped", f"a link to a folder outside {root}: not followed"))
+        hidden += sum(1 for n in subfolders if n.startswith(".")) + sum(1 for n in names if n.startswith("."))
         subfolders[:] = sorted(n for n in subfolders if not n.startswith(".") and not (here / n).is_symlink())
         for name in sorted(names):
             path = here / name
@@ -120,7 +124,7 @@ def _walk(root: Path, items: list) -> int:
             else:
                 items.append(path)
                 found += 1
-    return found
+    return found, hidden
 
 
 def _inside(link: Path, top: Path) -> bool:

@@ -48,59 +48,62 @@ def clear(store: Store) -> int:
         return conn.execute("DELETE FROM selection").rowcount
 
 
-# --------------------------------------------------------------------------- what an action applies to
+# --------------------------------------------------------------------------- what actions apply to
 
 
 @dataclass
-class ClauseRange:
-    """What the clause pane shows without a filter: clauses `first`..`last` (ordinals) of a
-    document, under the section at `section_path` ('' for the whole document)."""
+class Shown:
+    """The clauses the app's clause pane shows without a filter: a range of one document."""
 
     document: browse.Document
     first: int
     last: int
-    section_path: str = ""
+    section_path: str | None = None
+
+
+def n_clauses(n: int) -> str:
+    """"1 clause", "2 clauses"."""
+    return f"{n} clause{'s' * (n != 1)}"
 
 
 def target_ids(conn: sqlite3.Connection, query: search.Query | None,
                focused: browse.Clause | None) -> tuple[list[int], str]:
-    """The clauses a bulk action (tag, status) applies to, and how to say so: the selection
-    as far as the filter `query` shows it (hidden clauses are never touched), else the
-    focused clause."""
+    """The clauses an action (tag, status) applies to, and how to say so: the selection as
+    far as the filter shows it (never a hidden clause), else the focused clause."""
     selected = selected_ids(conn)
     if selected:
         ids = sorted(selected)
-        if query is not None:
-            shown = search.matching_ids(conn, query, ids)
-            hidden = len(ids) - len(shown)
-            description = f"{len(shown)} selected clause{'s' * (len(shown) != 1)}"
-            if hidden:
-                description += f" ({hidden} hidden by the filter left alone)"
-            return shown, description
-        return ids, f"{len(ids)} selected clause{'s' * (len(ids) != 1)}"
+        if query is None:
+            return ids, f"{len(ids)} selected clause{'s' * (len(ids) != 1)}"
+        shown = search.matching_ids(conn, query, ids)
+        hidden = len(ids) - len(shown)
+        description = f"{len(shown)} selected clause{'s' * (len(shown) != 1)}"
+        if hidden:
+            description += f" ({hidden} hidden by the filter left alone)"
+        return shown, description
     if focused is None:
         return [], "no clause"
     return [focused.id], f"clause {browse.display_path(focused.path) or focused.id}"
 
 
 def export_scope(conn: sqlite3.Connection, query: search.Query | None, filter_text: str,
-                 shown: ClauseRange | None) -> tuple[list[int], str, str]:
-    """What an export takes: the selection (as the filter shows it), else what the filter
-    shows, else the clauses the pane shows. Returns (ids, what the dialog says, what the note
-    says of its scope)."""
+                 shown: Shown | None) -> tuple[list[int], str, str]:
+    """What the app's export takes: the selection (as the filter shows it), else what the
+    filter shows, else the clauses in the clause pane. Returns (ids, what the dialog says,
+    what the note says)."""
     if selected_ids(conn):
         ids, description = target_ids(conn, query, None)
         scope = "已选条款" + (f"（检索：{filter_text}）" if query is not None else "")
         return ids, description, scope
     if query is not None:
         ids = search.matching_ids(conn, query)
-        return (ids, f"{len(ids)} clause{'s' * (len(ids) != 1)} shown by the filter “{filter_text}”",
-                f"检索：{filter_text}")
+        return ids, f"{n_clauses(len(ids))} shown by the filter “{filter_text}”", f"检索：{filter_text}"
     if shown is None or shown.last < shown.first:
         return [], "nothing", ""
-    count = shown.last - shown.first + 1
-    ids = [c.id for c in browse.clauses_page(conn, shown.document.id, shown.first, shown.last, limit=count)]
+    ids = [row[0] for row in conn.execute(
+        "SELECT id FROM clauses WHERE document_id = ? AND ordinal BETWEEN ? AND ? ORDER BY ordinal",
+        (shown.document.id, shown.first, shown.last))]
     where = f"《{shown.document.display_title}》"
     if shown.section_path:
         where += f" {browse.display_path(shown.section_path)}"
-    return ids, f"{len(ids)} clause{'s' * (len(ids) != 1)} of {where}", where
+    return ids, f"{n_clauses(len(ids))} of {where}", where

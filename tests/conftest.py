@@ -11,6 +11,8 @@ from sample_db import sample_files
 from store.db import Store
 from store.importer import import_paths
 
+pytest_plugins = ["tests.app_fixtures"]  # the app's fixtures: app_env, sample_db_file, db
+
 
 @pytest.fixture(scope="session")
 def sample_paths() -> list[Path]:

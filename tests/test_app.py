@@ -15,32 +15,11 @@ from store.db import Store
 from store.search import search
 from tests.tui_helpers import filter_for, make_app, make_db, screen_text, settle, type_text
 
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch, tmp_path):
-    monkeypatch.setenv("POLICY_REVIEW_USER", "审阅人甲")
-    monkeypatch.setenv("POLICY_REVIEW_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-
-
-@pytest.fixture(scope="module")
-def sample_db_file(tmp_path_factory) -> Path:
-    return make_db(tmp_path_factory.mktemp("samples") / "samples.db")
-
-
-@pytest.fixture
-def db(sample_db_file, tmp_path) -> Path:
-    """A private copy of the sample database (tests write to it)."""
-    target = tmp_path / "review.db"
-    with Store(sample_db_file) as source:
-        source.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    target.write_bytes(sample_db_file.read_bytes())
-    return target
+pytestmark = pytest.mark.usefixtures("app_env")
 
 
 def place_names(app) -> list[str]:
-    return [row.place.region or row.place.province for row in app.places.rows]
+    return [row.place.region or row.place.province for row in app.main.places.rows]
 
 
 async def test_first_screen_shows_provinces_documents_and_clauses(db, tmp_path):
@@ -54,45 +33,45 @@ async def test_first_screen_shows_provinces_documents_and_clauses(db, tmp_path):
         text = screen_text(app)
         assert "Provinces" in text and "Documents" in text and "Clauses" in text
         assert "忻州" in text
-        assert app.sections.current().document.province == "山西省"
-        assert app.clauses.item_count() > 0
+        assert app.main.sections.current().document.province == "山西省"
+        assert app.main.clauses.item_count() > 0
 
 
 async def test_moving_in_a_pane_updates_the_panes_to_its_right(db, tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app)
-        app.places.focus()
-        while app.places.current().province != "辽宁省":
+        app.main.places.focus()
+        while app.main.places.current().province != "辽宁省":
             await pilot.press("j")
         await pilot.pause()
-        document = app.sections.current().document
+        document = app.main.sections.current().document
         assert document.province == "辽宁省"
         assert "辽宁" in screen_text(app)
         await pilot.press("l")  # into the documents
-        assert app.focused is app.sections
+        assert app.focused is app.main.sections
         await pilot.press("j", "j")  # down to the plan, which opens into its sections
         await pilot.pause()
-        row = app.sections.current()
+        row = app.main.sections.current()
         assert row.document.title == "辽宁省降低实体经济企业成本工作实施方案"
         # Moving on a section shows the clauses of that section only.
-        while app.sections.current().section is None or app.sections.current().section.label != "二、":
+        while app.main.sections.current().section is None or app.main.sections.current().section.label != "二、":
             await pilot.press("j")
         await pilot.pause()
-        labels = [app.clauses.source.get(i).label for i in range(app.clauses.item_count())]
+        labels = [app.main.clauses.source.get(i).label for i in range(app.main.clauses.item_count())]
         assert labels == ["（四）", "（五）", "（六）", "（七）"]
         await pilot.press("l")
-        assert app.focused is app.clauses
+        assert app.focused is app.main.clauses
         await pilot.press("G")
-        assert app.clauses.current().label == "（七）"
+        assert app.main.clauses.current().label == "（七）"
         await pilot.press("g")
-        assert app.clauses.current().label == "（四）"
+        assert app.main.clauses.current().label == "（四）"
         await pilot.press("h")
-        assert app.focused is app.sections
+        assert app.focused is app.main.sections
         await pilot.press("tab")
-        assert app.focused is app.clauses
+        assert app.focused is app.main.clauses
         await pilot.press("tab")
-        assert app.focused is app.places
+        assert app.focused is app.main.places
 
 
 async def test_filter_as_you_type_counts_panes_and_enter_escape(db, tmp_path):
@@ -100,15 +79,15 @@ async def test_filter_as_you_type_counts_panes_and_enter_escape(db, tmp_path):
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app)
         await pilot.press("slash")
-        assert app.filter_input.has_focus
+        assert app.main.filter_bar.has_focus
         await type_text(pilot, "社保")
         await settle(pilot, app)
         with Store(db) as store:
             result = search(store.conn, "社保", limit=10_000)
-        assert app.total_label == str(result.total)
+        assert app.main.filter.total_label == str(result.total)
         assert f"filter: 社保  {result.total} matches" in screen_text(app)
         # Province counts while filtering: provinces without matches are dimmed, with 0.
-        counts = {row.place.region or row.place.province: row.matches for row in app.places.rows}
+        counts = {row.place.region or row.place.province: row.matches for row in app.main.places.rows}
         by_province: dict[str, int] = {}
         for hit in result.hits:
             by_province[hit.province] = by_province.get(hit.province, 0) + 1
@@ -117,23 +96,23 @@ async def test_filter_as_you_type_counts_panes_and_enter_escape(db, tmp_path):
         assert counts["上海市"] == by_province.get("上海市", 0)
         await pilot.press("enter")
         await settle(pilot, app)
-        assert app.focused is app.clauses
-        first = app.clauses.current()
+        assert app.focused is app.main.clauses
+        first = app.main.clauses.current()
         assert first.id == result.hits[0].clause_id
         # Every clause the pane shows matches while the filter is on.
-        for i in range(app.clauses.item_count()):
-            clause = app.clauses.source.get(i)
+        for i in range(app.main.clauses.item_count()):
+            clause = app.main.clauses.source.get(i)
             assert "社保" in clause.title + clause.text
         await pilot.press("n")
-        assert app.clauses.current().id == result.hits[1].clause_id
+        assert app.main.clauses.current().id == result.hits[1].clause_id
         await pilot.press("N")
-        assert app.clauses.current().id == result.hits[0].clause_id
+        assert app.main.clauses.current().id == result.hits[0].clause_id
         for _ in range(len(result.hits) - 1):
             await pilot.press("n")
-        assert app.clauses.current().id == result.hits[-1].clause_id  # across documents and provinces
+        assert app.main.clauses.current().id == result.hits[-1].clause_id  # across documents and provinces
         await pilot.press("escape")
         await settle(pilot, app)
-        assert app.query is None
+        assert app.main.filter.query is None
         assert "filter:" not in screen_text(app)
 
 
@@ -142,9 +121,9 @@ async def test_filter_traditional_text_found_by_simplified_terms(db, tmp_path):
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app)
         await filter_for(pilot, app, "税费")
-        provinces = {row.place.province for row in app.places.rows if row.matches}
+        provinces = {row.place.province for row in app.main.places.rows if row.matches}
         assert "上海市" in provinces  # the Shanghai sample is in traditional characters: 稅費
-        app.go_to_place("上海市", None)
+        app.main.browser.go_to_place("上海市", None)
         await settle(pilot, app)
         with Store(db) as store:
             expected = [h for h in search(store.conn, "税费", limit=1000).hits if h.province == "上海市"]
@@ -158,34 +137,34 @@ async def test_H_hides_places_and_documents_without_matches(db, tmp_path):
         await filter_for(pilot, app, "煤炭")
         with Store(db) as store:
             provinces = {h.province for h in search(store.conn, "煤炭", limit=1000).hits}
-        assert len(provinces) < len(app.places.rows)  # some places have no match, dimmed
+        assert len(provinces) < len(app.main.places.rows)  # some places have no match, dimmed
         await pilot.press("H")
         await settle(pilot, app)
-        assert {row.place.province for row in app.places.rows} == provinces
-        assert all(row.matches for row in app.places.rows)
-        assert all(app.sections.matches_in(row) for row in app.sections.rows if row.section is None)
+        assert {row.place.province for row in app.main.places.rows} == provinces
+        assert all(row.matches for row in app.main.places.rows)
+        assert all(app.main.sections.matches_in(row) for row in app.main.sections.rows if row.section is None)
         await pilot.press("H")
         await settle(pilot, app)
-        assert {row.place.province for row in app.places.rows} > provinces
+        assert {row.place.province for row in app.main.places.rows} > provinces
 
 
 async def test_arrow_keys_move_like_hjkl(db, tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app)
-        app.places.focus()
+        app.main.places.focus()
         await pilot.press("down")
-        assert app.places.cursor == 1
+        assert app.main.places.cursor == 1
         await pilot.press("up")
-        assert app.places.cursor == 0
+        assert app.main.places.cursor == 0
         await pilot.press("right")
-        assert app.focused is app.sections
+        assert app.focused is app.main.sections
         await pilot.press("right")
-        assert app.focused is app.clauses
+        assert app.focused is app.main.clauses
         await pilot.press("end")
-        assert app.clauses.cursor == app.clauses.item_count() - 1
+        assert app.main.clauses.cursor == app.main.clauses.item_count() - 1
         await pilot.press("home", "left")
-        assert app.clauses.cursor == 0 and app.focused is app.sections
+        assert app.main.clauses.cursor == 0 and app.focused is app.main.sections
 
 
 async def test_malformed_filter_says_why_and_keeps_running(db, tmp_path):
@@ -206,11 +185,11 @@ async def test_selection_space_v_and_V_and_it_survives_a_restart(db, tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app)
-        app.clauses.focus()
-        first = app.clauses.current()
+        app.main.clauses.focus()
+        first = app.main.clauses.current()
         await pilot.press("space")
-        assert app.clauses.cursor == min(1, app.clauses.item_count() - 1)
-        assert first.id in app.clauses.selected
+        assert app.main.clauses.cursor == min(1, app.main.clauses.item_count() - 1)
+        assert first.id in app.main.clauses.selected
         assert "1 selected" in screen_text(app)
         await filter_for(pilot, app, "公积金")
         await pilot.press("v")
@@ -225,9 +204,9 @@ async def test_selection_space_v_and_V_and_it_survives_a_restart(db, tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app)
-        assert app.clauses.selected == matches | {first.id}
+        assert app.main.clauses.selected == matches | {first.id}
         await pilot.press("V")
-        assert not app.clauses.selected
+        assert not app.main.clauses.selected
     with Store(db) as store:
         assert not selection.selected_ids(store.conn)
 
@@ -236,8 +215,8 @@ async def test_tag_note_status_undo_keys(db, tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app)
-        app.clauses.focus()
-        clause = app.clauses.current()
+        app.main.clauses.focus()
+        clause = app.main.clauses.current()
         await pilot.press("t")
         await type_text(pilot, "重点, 税费")
         await pilot.press("enter")
@@ -309,8 +288,8 @@ async def test_tags_view_lists_counts_and_filters_by_tag(db, tmp_path):
         assert "#住房" in screen_text(app) and f"{len(ids)} clauses" in screen_text(app)
         await pilot.press("enter")
         await settle(pilot, app)
-        assert app.filter_text == 'tag:"住房"'
-        assert app.total_label == str(len(ids))
+        assert app.main.filter.text == 'tag:"住房"'
+        assert app.main.filter.total_label == str(len(ids))
 
 
 async def test_export_dialog_writes_the_note(db, tmp_path):
@@ -347,7 +326,7 @@ async def test_export_dialog_writes_the_note(db, tmp_path):
 
 async def test_help_screen_lists_the_keys_and_their_ids(db, tmp_path):
     app = make_app(db, tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 70)) as pilot:
         await settle(pilot, app)
         await pilot.press("question_mark")
         await pilot.pause()
@@ -363,8 +342,8 @@ async def test_keymap_from_config_remaps_a_binding(db, tmp_path):
     app = make_app(db, tmp_path, keymap={"cycle-status": "x"})
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app)
-        app.clauses.focus()
-        clause = app.clauses.current()
+        app.main.clauses.focus()
+        clause = app.main.clauses.current()
         await pilot.press("x")
         await pilot.pause()
         with Store(db) as store:
@@ -381,37 +360,37 @@ async def test_command_palette_jumps_to_a_document(db, tmp_path):
         await pilot.pause(0.5)
         await pilot.press("enter")
         await settle(pilot, app)
-        assert app.sections.current().document.title == "关于去杠杆的实施意见"
+        assert app.main.sections.current().document.title == "关于去杠杆的实施意见"
 
 
 async def test_position_and_theme_are_remembered(db, tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app)
-        app.go_to_document(next(d.id for d in browse.documents(app.store.conn) if d.title == "关于去库存的实施意见"))
+        app.main.browser.go_to_document(next(d.id for d in browse.documents(app.store.conn) if d.title == "关于去库存的实施意见"))
         await settle(pilot, app)
-        app.clauses.focus()
+        app.main.clauses.focus()
         await pilot.press("j", "j")
-        clause_id = app.clauses.current().id
+        clause_id = app.main.clauses.current().id
         app.theme = "gruvbox"
         await pilot.press("q")
     app = make_app(db, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app)
         assert app.theme == "gruvbox"
-        assert app.clauses.current().id == clause_id
-        assert app.focused is app.clauses
+        assert app.main.clauses.current().id == clause_id
+        assert app.focused is app.main.clauses
 
 
 async def test_changes_from_the_command_line_show_up(db, tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app)
-        clause = app.clauses.current()
+        clause = app.main.clauses.current()
         done = subprocess.run([sys.executable, "-m", "tui.cli", "status", str(clause.id), "flagged", "--db", str(db)],
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
-        app._poll_changes()
+        app.main._poll_changes()
         await settle(pilot, app)
         assert "存疑" in screen_text(app)
 
@@ -423,7 +402,7 @@ async def test_import_from_the_app_runs_in_the_background(db, tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app)
-        app._start_import(str(doc))
+        app.main.start_import(str(doc))
         await settle(pilot, app)
         assert "import finished: 1 imported" in screen_text(app)
         assert "河南省" in place_names(app)
@@ -448,13 +427,13 @@ async def test_text_that_looks_like_markup_is_shown_literally(tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        app.sections.focus()
+        app.main.sections.focus()
         for _ in range(12):
             await pilot.press("j")
             await pilot.pause()
         text = screen_text(app)
         assert "[bold]标记[/]" in text
-        app.clauses.focus()
+        app.main.clauses.focus()
         for _ in range(len(MARKUP)):
             await pilot.press("j")
         await pilot.press("enter")  # the clause details
@@ -479,7 +458,7 @@ async def test_text_that_looks_like_markup_is_shown_literally(tmp_path):
         # A file name with brackets, in the status bar after an import from the app.
         other = tmp_path / "[bold]另一个[@click=app.quit].txt"
         other.write_text("第一段正文。\n第二段正文。\n", encoding="utf-8")
-        app._start_import(str(other))
+        app.main.start_import(str(other))
         await settle(pilot, app)
         assert "import finished" in screen_text(app)
         assert app.is_running

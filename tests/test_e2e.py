@@ -14,7 +14,8 @@ import pytest
 
 from tests.tui_helpers import make_db
 
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow,
+              pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")]
 
 
 class Terminal:
@@ -26,10 +27,13 @@ class Terminal:
     def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(["tmux", "-L", self.name, *args], capture_output=True, text=True, check=check)
 
-    def start(self, command: list[str], env: dict[str, str]) -> None:
+    def start(self, command: list[str], env: dict[str, str], size: tuple[int, int] = (120, 36)) -> None:
         line = " ".join(f"'{part}'" for part in command)
-        subprocess.run(["tmux", "-L", self.name, "new-session", "-d", "-s", self.name, "-x", "120", "-y", "36", line],
-                       check=True, env=env)
+        subprocess.run(["tmux", "-L", self.name, "new-session", "-d", "-s", self.name, "-x", str(size[0]),
+                        "-y", str(size[1]), line], check=True, env=env)
+
+    def resize(self, width: int, height: int) -> None:
+        self.tmux("resize-window", "-t", self.name, "-x", str(width), "-y", str(height))
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         self.tmux("send-keys", "-t", self.name, *(["-l"] if literal else []), *keys)
@@ -64,13 +68,33 @@ def _command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "tui.cli"]
 
 
-def test_filter_in_the_real_app(tmp_path):
-    db = make_db(tmp_path / "e2e.db")
-    terminal = Terminal(f"policy-review-e2e-{os.getpid()}")
+@pytest.fixture(scope="module")
+def samples_db(tmp_path_factory) -> Path:
+    return make_db(tmp_path_factory.mktemp("e2e") / "e2e.db")
+
+
+@pytest.fixture
+def app_in_tmux(samples_db, tmp_path):
+    """Starts the real app in tmux on a copy of the samples; yields (terminal, start)."""
+    db = tmp_path / "e2e.db"
+    db.write_bytes(samples_db.read_bytes())
+    terminal = Terminal(f"policy-review-e2e-{os.getpid()}-{tmp_path.name[-12:]}")
     env = {**os.environ, "POLICY_REVIEW_CONFIG": str(tmp_path / "config.toml"), "POLICY_REVIEW_USER": "e2e",
            "TERM": "xterm-256color"}
-    terminal.start([*_command(), "--db", str(db)], env)
+
+    def start(size: tuple[int, int] = (120, 36), extra_env: dict[str, str] | None = None) -> Terminal:
+        terminal.start([*_command(), "--db", str(db)], {**env, **(extra_env or {})}, size)
+        return terminal
+
     try:
+        yield start
+    finally:
+        terminal.kill()
+
+
+def test_filter_in_the_real_app(app_in_tmux):
+    terminal = app_in_tmux()
+    if True:
         screen = terminal.wait_for("Provinces")
         assert "山西" in screen and "辽宁" in screen
         terminal.keys("/")
@@ -83,5 +107,41 @@ def test_filter_in_the_real_app(tmp_path):
         assert "公积金" in screen
         terminal.keys("q")
         assert terminal.wait_closed(), "q did not quit the app"
-    finally:
-        terminal.kill()
+
+
+def _widest(screen: str) -> int:
+    """The widest run of text inside a pane's borders."""
+    return max((len(part.strip()) for line in screen.splitlines() for part in line.split("│")), default=0)
+
+
+def test_enlarging_the_terminal_rewraps_at_once(app_in_tmux):
+    terminal = app_in_tmux((100, 12))
+    terminal.wait_for("1/73")
+    terminal.keys("l")
+    time.sleep(0.3)
+    terminal.keys("G")  # the documents pane scrolled down, the first document out of sight
+    time.sleep(0.5)
+    before = terminal.screen()
+    assert "关于印发忻州市" not in before, before
+    terminal.resize(160, 45)
+    time.sleep(1.0)  # no key pressed: the new size alone redraws
+    after = terminal.screen()
+    assert len(after.splitlines()) >= 44
+    assert _widest(after) > _widest(before) + 15, after
+    assert "关于印发忻州市" in after, after  # the first document is back on screen (no blank space above it)
+
+
+@pytest.mark.parametrize("size", [(60, 24), (80, 24), (160, 45)])
+def test_every_pane_is_reachable_at_any_width(app_in_tmux, size):
+    terminal = app_in_tmux(size)
+    screen = terminal.wait_for("Clauses")
+    assert "营商环境" in screen
+    terminal.keys("l", "l")
+    time.sleep(0.5)
+    screen = terminal.screen()
+    assert "Clauses" in screen and _widest(screen) >= min(40, size[0] - 20), screen
+    terminal.keys("h")
+    time.sleep(0.5)
+    assert "Documents" in terminal.screen() or "Docum" in terminal.screen()
+    terminal.keys("q")
+    assert terminal.wait_closed()

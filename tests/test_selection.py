@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from store import browse, selection
 from store.search import matching_ids, parse_query
-from store.selection import ClauseRange, export_scope, target_ids
+from store.selection import Shown, export_scope, target_ids
 from tests._store_helpers import clause_with
 
 
@@ -39,7 +39,7 @@ def test_export_takes_the_filter_then_the_pane(tmp_db):
     assert (description, scope) == (f"{len(ids)} clauses shown by the filter “社保”", "检索：社保")
     document = next(d for d in browse.documents(conn) if d.title == "辽宁省降低实体经济企业成本工作实施方案")
     section = next(s for s in browse.sections(conn, document.id) if s.path == "二、")
-    pane = ClauseRange(document, section.first_clause, section.last_clause, section.path)
+    pane = Shown(document, section.first_clause, section.last_clause, section.path)
     ids, description, scope = export_scope(conn, None, "", pane)
     assert len(ids) == section.last_clause - section.first_clause + 1 == 4
     assert (description, scope) == ("4 clauses of 《辽宁省降低实体经济企业成本工作实施方案》 二、",

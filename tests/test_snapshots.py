@@ -24,7 +24,7 @@ def samples(tmp_path_factory) -> Path:
 
 
 async def _ready(pilot) -> None:
-    pilot.app.filter_input.cursor_blink = False
+    pilot.app.main.filter_bar.cursor_blink = False
     await settle(pilot, pilot.app)
 
 
@@ -58,3 +58,23 @@ def test_help(snap_compare, samples, tmp_path):
         await pilot.pause()
 
     assert snap_compare(make_app(samples, tmp_path), terminal_size=SIZE, run_before=help_screen)
+
+
+def test_60_columns_with_the_clause_pane_focused(snap_compare, samples, tmp_path):
+    async def narrow(pilot) -> None:
+        await _ready(pilot)
+        await pilot.press("l", "l")
+        await pilot.pause()
+
+    assert snap_compare(make_app(samples, tmp_path), terminal_size=(60, 24), run_before=narrow)
+
+
+def test_light_theme_with_a_filter(snap_compare, samples, tmp_path):
+    async def filtered(pilot) -> None:
+        await _ready(pilot)
+        await pilot.press("slash", "营", "商")
+        await settle(pilot, pilot.app)
+        await pilot.press("enter")
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(make_app(samples, tmp_path, theme="textual-light"), terminal_size=SIZE, run_before=filtered)

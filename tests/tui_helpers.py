@@ -53,3 +53,36 @@ async def filter_for(pilot, app: PolicyReviewApp, query: str) -> None:
     await settle(pilot, app)
     await pilot.press("enter")
     await settle(pilot, app)
+
+
+def long_document(path: Path, clauses: int, per_section: int = 100) -> Path:
+    """A policy document with `clauses` numbered items under （N） sections under 一、 parts:
+    a long pane to jump around in."""
+    lines = ["辽宁省关于推进重点工作的实施意见", ""]
+    for i in range(clauses):
+        if i % (per_section * 10) == 0:
+            lines.append(f"{'一二三四五六七八九十'[(i // (per_section * 10)) % 10]}、第{i // (per_section * 10) + 1}部分重点任务")
+        if i % per_section == 0:
+            lines.append(f"（{i // per_section + 1}）工作要求第{i // per_section + 1}项")
+        lines.append(f"{i % per_section + 1}.第{i + 1}条 加强统筹协调，落实降低企业成本各项政策，提高服务效率和水平。")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def segments_contrast(pane, rows) -> list[tuple[float, str]]:
+    """(contrast ratio, text) of every piece of text drawn on the pane's given rows."""
+    from tui.colors import contrast
+
+    found = []
+    for y in rows:
+        for segment in pane.render_line(y):
+            style = segment.style
+            if segment.text.strip() and style is not None and style.color is not None and style.bgcolor is not None:
+                found.append((contrast(tuple(style.color.get_truecolor()), tuple(style.bgcolor.get_truecolor())),
+                              segment.text))
+    return found
+
+
+def cursor_rows(pane) -> list[int]:
+    pane.render_line(0)  # builds the frame
+    return [y for y, (index, _line) in enumerate(pane._frame) if index == pane.cursor]

@@ -1,275 +1,25 @@
-"""The three panes: provinces, documents and sections, clauses.
-
-Each pane is a `LinePane`: it draws only the lines on screen (render_line), asking its
-items for their lines as needed, so a pane over a million clauses costs what the screen
-shows. Textual's OptionList, DataTable and Tree measure every row up front (12–16 s at
-100,000 rows), which is why they are not used here.
-"""
+"""The three panes: provinces, documents and sections, clauses. Each is a `LinePane`
+(tui/line_pane.py): only the lines on screen are drawn."""
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.style import Style
-from textual import events
-from textual.binding import Binding
-from textual.message import Message
-from textual.reactive import reactive
-from textual.strip import Strip
-from textual.widget import Widget
 
 from store import browse, regions
 from store.annotations import Annotation
+from store.untrusted import visible
+from tui.line_pane import LinePane
 from tui.render import StyledLine, cell_width, truncate, wrap_line
 
+MAX_DRAWN_CHARACTERS = 20_000
+"""Of a clause's text, drawn in the pane (a file whose headings were not recognised can make
+one clause of a whole document: wrapping 400,000 characters on every move would freeze it)."""
+
 STATUS_MARKS = {"unreviewed": "", "reviewed": "✓已审", "flagged": "!存疑", "adopted": "★采纳"}
-
-
-class LinePane(Widget, can_focus=True):
-    """A vertical list of items of one or more lines, with a cursor, drawn line by line."""
-
-    BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", id="cursor-down", show=False,
-                tooltip="move down (through a long clause, a screen at a time)"),
-        Binding("k,up", "cursor_up", "Up", id="cursor-up", show=False, tooltip="move up"),
-        Binding("g,home", "cursor_first", "Top", id="top", show=False, tooltip="first item"),
-        Binding("G,end", "cursor_last", "Bottom", id="bottom", show=False, tooltip="last item"),
-        Binding("pagedown,ctrl+d", "page_down", "Page down", id="page-down", show=False, tooltip="a page down"),
-        Binding("pageup,ctrl+u", "page_up", "Page up", id="page-up", show=False, tooltip="a page up"),
-    ]
-    COMPONENT_CLASSES = {
-        "pane--cursor", "pane--cursor-blurred", "pane--dim", "pane--match", "pane--accent", "pane--mark",
-        "pane--badge", "pane--title",
-    }
-
-    cursor: reactive[int] = reactive(0, init=False, always_update=True)
-    """Index of the item under the cursor."""
-
-    class ItemMessage(Message):
-        """Something happened to an item of a pane (matched by @on with the pane's id)."""
-
-        def __init__(self, pane: LinePane, index: int) -> None:
-            super().__init__()
-            self.pane = pane
-            self.index = index
-
-        @property
-        def control(self) -> LinePane:
-            return self.pane
-
-    class CursorMoved(ItemMessage):
-        """The cursor moved to another item: the panes to the right follow at once."""
-
-    class Activated(ItemMessage):
-        """Enter (or a double click) on an item."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.top = 0
-        self.skip = 0  # lines of the top item scrolled away: reading a clause taller than the pane
-        self._lines_cache: OrderedDict[tuple, list[StyledLine]] = OrderedDict()
-        self._frame: list[tuple[int, StyledLine]] | None = None
-        self._styles: tuple[Style, Style] | None = None  # (base, cursor) for the current frame
-
-    # -- to implement
-
-    def item_count(self) -> int:
-        return 0
-
-    def item_lines(self, index: int, width: int) -> list[StyledLine]:
-        return []
-
-    def item_key(self, index: int) -> object:
-        """What the rendering of an item depends on besides its index and the width."""
-        return None
-
-    def empty_message(self) -> str:
-        return ""
-
-    # -- styles
-
-    def style_of(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
-
-    def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda _theme: self.invalidate(), init=False)
-
-    def on_focus(self) -> None:
-        self.invalidate()
-
-    def on_blur(self) -> None:
-        self.invalidate()
-
-    def invalidate(self, keep_lines: bool = False) -> None:
-        """Something changed: rebuild the frame (and the item lines unless told not to)."""
-        if not keep_lines:
-            self._lines_cache.clear()
-        self._frame = None
-        self.refresh()
-
-    # -- cursor
-
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, self.item_count() - 1)) if self.item_count() else 0
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        self._scroll_to_cursor()
-        self._frame = None
-        self.refresh()
-        self.post_message(self.CursorMoved(self, new))
-
-    def set_cursor(self, index: int, announce: bool = True) -> None:
-        if announce:
-            self.cursor = index
-        else:
-            self.set_reactive(LinePane.cursor, self.validate_cursor(index))
-            self._scroll_to_cursor()
-            self.invalidate(keep_lines=True)
-
-    def action_cursor_down(self) -> None:
-        """Down one item, or, inside an item taller than the pane, down one screen of it."""
-        height = self._height()
-        if self.top == self.cursor and self.item_count() and len(self.lines_of(self.cursor)) - self.skip > height:
-            self.skip += max(1, height - 2)
-            self.invalidate(keep_lines=True)
-        elif self.cursor < self.item_count() - 1:
-            self.cursor += 1
-
-    def action_cursor_up(self) -> None:
-        if self.top == self.cursor and self.skip > 0:
-            self.skip = max(0, self.skip - max(1, self._height() - 2))
-            self.invalidate(keep_lines=True)
-        elif self.cursor > 0:
-            self.cursor -= 1
-
-    def action_cursor_first(self) -> None:
-        self.cursor = 0
-
-    def action_cursor_last(self) -> None:
-        self.cursor = max(0, self.item_count() - 1)
-
-    def action_page_down(self) -> None:
-        self.cursor = min(self.item_count() - 1, self.cursor + max(1, self._visible_items() - 1))
-
-    def action_page_up(self) -> None:
-        self.cursor = max(0, self.cursor - max(1, self._visible_items() - 1))
-
-    def key_enter(self) -> None:
-        if self.item_count():
-            self.post_message(self.Activated(self, self.cursor))
-
-    # -- layout
-
-    def _width(self) -> int:
-        return max(1, self.scrollable_content_region.width)
-
-    def _height(self) -> int:
-        return max(1, self.scrollable_content_region.height)
-
-    def lines_of(self, index: int) -> list[StyledLine]:
-        width = self._width()
-        key = (index, width, self.item_key(index))
-        lines = self._lines_cache.get(key)
-        if lines is None:
-            lines = self.item_lines(index, width) or [StyledLine("")]
-            self._lines_cache[key] = lines
-            if len(self._lines_cache) > 2000:
-                self._lines_cache.popitem(last=False)
-        return lines
-
-    def _visible_items(self) -> int:
-        height, used, index = self._height(), 0, self.top
-        while index < self.item_count() and used < height:
-            used += len(self.lines_of(index))
-            index += 1
-        return max(1, index - self.top)
-
-    def _scroll_to_cursor(self) -> None:
-        self.skip = 0
-        count = self.item_count()
-        if not count:
-            self.top = 0
-            return
-        if not self.size.height:  # not laid out yet: on_resize scrolls once the height is known
-            self.top = min(self.top, self.cursor)
-            return
-        cursor = self.cursor
-        if cursor < self.top:
-            self.top = cursor
-            return
-        height = self._height()
-        while self.top < cursor:
-            used = sum(len(self.lines_of(i)) for i in range(self.top, cursor + 1))
-            if used <= height:
-                break
-            self.top += 1
-
-    def on_resize(self) -> None:
-        self._lines_cache.clear()
-        self._scroll_to_cursor()
-        self._frame = None
-
-    def _build_frame(self) -> list[tuple[int, StyledLine]]:
-        frame: list[tuple[int, StyledLine]] = []
-        height = self._height()
-        index = self.top
-        while index < self.item_count() and len(frame) < height:
-            lines = self.lines_of(index)
-            if index == self.top:
-                lines = lines[self.skip:]
-            frame.extend((index, line) for line in lines)
-            index += 1
-        return frame[:height]
-
-    def render_line(self, y: int) -> Strip:
-        width = self._width()
-        if self._frame is None:
-            self._frame = self._build_frame()
-            base = self.rich_style  # computed from the DOM: once per frame, not per line
-            cursor = base + self.style_of("pane--cursor" if self.has_focus else "pane--cursor-blurred")
-            self._styles = (base, cursor)
-        base, cursor_style = self._styles
-        if not self.item_count():
-            message = self.empty_message() if y == 1 else ""
-            return StyledLine(" " + message if message else "", [(0, len(message) + 1, self.style_of("pane--dim"))]
-                              if message else []).to_strip(base, width)
-        if y >= len(self._frame):
-            return Strip.blank(width, base)
-        index, line = self._frame[y]
-        return line.to_strip(cursor_style if index == self.cursor else base, width).apply_meta({"item": index})
-
-    # -- mouse
-
-    def on_click(self, event: events.Click) -> None:
-        index = event.style.meta.get("item") if event.style else None
-        if index is not None:
-            self.focus()
-            if index == self.cursor and event.chain >= 2:
-                self.post_message(self.Activated(self, index))
-            else:
-                self.cursor = index
-
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        event.stop()
-        if self.top < self.item_count() - 1:
-            self.top += 1
-            self.skip = 0
-            if self.cursor < self.top:
-                self.set_cursor(self.top)
-            self.invalidate(keep_lines=True)
-
-    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        event.stop()
-        if self.skip:
-            self.skip = 0
-            self.invalidate(keep_lines=True)
-        elif self.top > 0:
-            self.top -= 1
-            if self.cursor >= self.top + self._visible_items():
-                self.set_cursor(self.top + self._visible_items() - 1)
-            self.invalidate(keep_lines=True)
 
 
 # --------------------------------------------------------------------------- provinces
@@ -314,10 +64,13 @@ class PlacesPane(LinePane):
         self.set_cursor(index, announce=False)
         self.invalidate()
 
-    def toggle_hide_empty(self) -> None:
+    def set_hide_empty(self, hide: bool) -> None:
         keep = self.current_key()
-        self.hide_empty = not self.hide_empty
+        self.hide_empty = hide
         self._apply(keep)
+
+    def shows(self, province: str, region: str | None) -> bool:
+        return any((r.place.province, r.place.region) == (province, region) for r in self.rows)
 
     def current(self) -> browse.Place | None:
         return self.rows[self.cursor].place if self.rows else None
@@ -340,17 +93,19 @@ class PlacesPane(LinePane):
         row = self.rows[index]
         place = row.place
         dim = self.filtering and row.matches == 0
-        name = ("  " + place.region) if place.region else regions.short_name(place.province)
+        name = visible(("  " + place.region) if place.region else regions.short_name(place.province))
+        if width < 4:  # a strip (narrow terminals): the first character says where the cursor is
+            return [StyledLine(name.strip()[:1])]
         if not self.filtering:
             count = f"{place.documents}"
         else:
             count = "…" if row.matches is None else f"{row.matches}"
         name = truncate(name, max(1, width - len(count) - 2))
         line = StyledLine(" ")
-        line.add(name, self.style_of("pane--dim") if dim else None)
+        line.add(name, "pane--dim" if dim else None)
         pad = max(1, width - 1 - cell_width(name) - len(count) - 1)
         line.add(" " * pad)
-        line.add(count, self.style_of("pane--dim" if dim or not self.filtering else "pane--accent"))
+        line.add(count, "pane--dim" if dim or not self.filtering else "pane--accent")
         return [line]
 
 
@@ -359,26 +114,45 @@ class PlacesPane(LinePane):
 
 @dataclass
 class SectionRow:
+    """A row of the documents pane: a document, one of its sections, or a clause that stands
+    where a heading stands (一、 whose text became a clause beside sections 二、 三、)."""
+
     document: browse.Document
-    section: browse.Section | None = None  # None: the document itself
+    section: browse.Section | None = None
+    heading: browse.HeadingClause | None = None
     depth: int = 0
     has_children: bool = False
 
     @property
+    def is_document(self) -> bool:
+        return self.section is None and self.heading is None
+
+    @property
     def first(self) -> int:
+        if self.heading:
+            return self.heading.ordinal
         return self.section.first_clause if self.section else 0
 
     @property
     def last(self) -> int:
+        if self.heading:
+            return self.heading.ordinal
         return self.section.last_clause if self.section else max(0, self.document.clause_count - 1)
+
+    @property
+    def label(self) -> str:
+        item = self.section or self.heading
+        return heading_text(item.label, item.title) if item else self.document.display_title
 
 
 @dataclass
 class _Tree:
-    """The expanded document: its sections and which of them are folded."""
+    """The expanded document: its sections, the clauses standing as headings among them,
+    and which sections are folded."""
 
     document_id: int
     sections: list[browse.Section]
+    headings: list[browse.HeadingClause]
     folded: set[int] = field(default_factory=set)
 
 
@@ -394,49 +168,74 @@ class SectionsPane(LinePane):
         self.match_counts: dict[int, int] | None = None  # document id → matches, while filtering
         self.match_keys: list[int] | None = None  # sort keys of matches in the open document
         self.hide_empty = False
-        self.load_sections = None  # callable(document_id) -> list[Section], set by the app
+        self.load_outline: Callable[[int], tuple[list, list]] | None = None  # set by the screen
 
     def set_documents(self, documents: list[browse.Document], open_id: int | None = None) -> None:
         self.documents = documents
         self.open_tree = None
-        visible = self._visible_documents()
-        target = open_id if any(d.id == open_id for d in visible) else None
-        if target is None and visible:  # the main document rather than its covering notice
-            target = next((d.id for d in visible if d.kind == "main"), visible[0].id)
+        visible_documents = self._visible_documents()
+        target = open_id if any(d.id == open_id for d in visible_documents) else None
+        if target is None and visible_documents:  # the main document rather than its covering notice
+            target = next((d.id for d in visible_documents if d.kind == "main"), visible_documents[0].id)
         if target is not None:
             self._open(target)
         self._rebuild()
         self.set_cursor(self._row_of_document(target) if target is not None else 0, announce=False)
 
+    def _hiding(self) -> bool:
+        return self.match_counts is not None and self.hide_empty
+
     def _visible_documents(self) -> list[browse.Document]:
-        if self.match_counts is not None and self.hide_empty:
+        if self._hiding():
             return [d for d in self.documents if self.match_counts.get(d.id)]
         return self.documents
 
     def _open(self, document_id: int) -> None:
         if self.open_tree and self.open_tree.document_id == document_id:
             return
-        self.open_tree = _Tree(document_id, self.load_sections(document_id) if self.load_sections else [])
+        sections, headings = self.load_outline(document_id) if self.load_outline else ([], [])
+        self.open_tree = _Tree(document_id, sections, headings)
 
     def _rebuild(self) -> None:
         rows: list[SectionRow] = []
         for document in self._visible_documents():
-            rows.append(SectionRow(document, None, 0, bool(self.open_tree and self.open_tree.document_id == document.id
-                                                            and self.open_tree.sections)))
-            if self.open_tree and self.open_tree.document_id == document.id:
-                parents = {s.parent_id for s in self.open_tree.sections}
-                hidden_under: set[int] = set()
-                for section in self.open_tree.sections:
-                    if section.parent_id in hidden_under or section.parent_id in self.open_tree.folded:
-                        hidden_under.add(section.id)
-                        continue
-                    rows.append(SectionRow(document, section, section.depth, section.id in parents))
+            is_open = self.open_tree is not None and self.open_tree.document_id == document.id
+            tree_rows = self._tree_rows(document) if is_open else []
+            rows.append(SectionRow(document, has_children=bool(is_open and (self.open_tree.sections
+                                                                            or self.open_tree.headings))))
+            rows.extend(tree_rows)
         self.rows = rows
         self.invalidate()
 
+    def _tree_rows(self, document: browse.Document) -> list[SectionRow]:
+        """The open document's outline in reading order: sections, and beside them the
+        clauses that stand as headings; folded sections without their content; while H
+        hides what has no match, sections without matches left out."""
+        tree = self.open_tree
+        children: dict[int | None, list[tuple[int, int, int, object]]] = {}
+        for n, section in enumerate(tree.sections):
+            children.setdefault(section.parent_id, []).append((section.first_clause, 0, n, section))
+        for n, heading in enumerate(tree.headings):
+            children.setdefault(heading.section_id, []).append((heading.ordinal, 1, n, heading))
+        rows: list[SectionRow] = []
+        stack = [(item, 1) for item in reversed(sorted(children.get(None, [])))]
+        while stack:
+            (_, kind, _, item), depth = stack.pop()
+            if kind == 0:
+                below = children.get(item.id, [])
+                row = SectionRow(document, section=item, depth=depth, has_children=bool(below))
+            else:
+                row, below = SectionRow(document, heading=item, depth=depth), []
+            if self._hiding() and not self.matches_in(row):
+                continue
+            rows.append(row)
+            if kind == 0 and item.id not in tree.folded:
+                stack.extend((child, depth + 1) for child in reversed(sorted(below)))
+        return rows
+
     def _row_of_document(self, document_id: int) -> int:
         for index, row in enumerate(self.rows):
-            if row.section is None and row.document.id == document_id:
+            if row.is_document and row.document.id == document_id:
                 return index
         return 0
 
@@ -444,7 +243,7 @@ class SectionsPane(LinePane):
         """The deepest visible row holding a clause: where n/N puts the cursor."""
         best = self._row_of_document(document_id)
         for index, row in enumerate(self.rows):
-            if row.document.id == document_id and row.section and row.first <= ordinal <= row.last:
+            if row.document.id == document_id and not row.is_document and row.first <= ordinal <= row.last:
                 best = index
         return best
 
@@ -469,14 +268,18 @@ class SectionsPane(LinePane):
         self.match_keys = keys
         self._rebuild()
         if current:
-            for index, row in enumerate(self.rows):
-                if row.document.id == current.document.id and row.section == current.section:
-                    self.set_cursor(index, announce=False)
-                    break
+            self._keep_cursor_on(current)
 
-    def toggle_hide_empty(self) -> None:
+    def _keep_cursor_on(self, before: SectionRow) -> None:
+        for index, row in enumerate(self.rows):
+            if row.document.id == before.document.id and (row.section, row.heading) == (before.section,
+                                                                                      before.heading):
+                self.set_cursor(index, announce=False)
+                return
+
+    def set_hide_empty(self, hide: bool) -> None:
         current = self.current()
-        self.hide_empty = not self.hide_empty
+        self.hide_empty = hide
         self.set_documents(self.documents, current.document.id if current else None)
 
     def current(self) -> SectionRow | None:
@@ -485,7 +288,7 @@ class SectionsPane(LinePane):
     def matches_in(self, row: SectionRow) -> int | None:
         if self.match_counts is None:
             return None
-        if row.section is None:
+        if row.is_document:
             return self.match_counts.get(row.document.id, 0)
         if self.match_keys is None:
             return None
@@ -498,8 +301,8 @@ class SectionsPane(LinePane):
     def item_key(self, index: int) -> object:
         row = self.rows[index]
         folded = bool(self.open_tree and row.section and row.section.id in self.open_tree.folded)
-        return (row.document.id, row.section.id if row.section else None, self.matches_in(row), folded,
-                row.has_children)
+        item = row.section.id if row.section else (-1 - row.heading.ordinal if row.heading else None)
+        return (row.document.id, item, self.matches_in(row), folded, row.has_children)
 
     def empty_message(self) -> str:
         return "no matching documents" if self.match_counts is not None else "no documents here"
@@ -508,28 +311,27 @@ class SectionsPane(LinePane):
         row = self.rows[index]
         matches = self.matches_in(row)
         dim = matches == 0
-        dim_style = self.style_of("pane--dim")
         count = str(matches) if matches is not None else ""
-        count_style = self.style_of("pane--accent") if matches else dim_style
-        if row.section is None:
+        count_style = "pane--accent" if matches else "pane--dim"
+        if width < 4:  # a strip (narrow terminals)
+            return [StyledLine(visible(row.label)[:1])] + ([StyledLine("")] if row.is_document else [])
+        if row.is_document:
             document = row.document
             open_ = self.open_tree is not None and self.open_tree.document_id == document.id
             marker = "▾ " if open_ and row.has_children else "▸ " if not open_ else "  "
-            first = _with_count(marker, document.display_title, count, width,
-                                dim_style if dim else self.style_of("pane--title"), count_style)
+            first = _with_count(marker, visible(document.display_title), count, width,
+                                "pane--dim" if dim else "pane--title", count_style)
             meta = " · ".join(x for x in (document.doc_number, document.date, f"{document.clause_count}条") if x)
-            second = StyledLine("  ").add(truncate(meta, max(1, width - 2)), dim_style)
+            second = StyledLine("  ").add(truncate(visible(meta), max(1, width - 2)), "pane--dim")
             return [first, second]
-        section = row.section
-        folded = self.open_tree is not None and section.id in self.open_tree.folded
+        folded = row.section is not None and self.open_tree is not None and row.section.id in self.open_tree.folded
         marker = ("▸" if folded else "▾") if row.has_children else " "
         prefix = "  " * row.depth + marker + " "
-        return [_with_count(prefix, heading_text(section.label, section.title), count, width,
-                            dim_style if dim else None, count_style)]
+        return [_with_count(prefix, visible(row.label), count, width, "pane--dim" if dim else None, count_style)]
 
 
-def _with_count(prefix: str, title: str, count: str, width: int, title_style: Style | None,
-                count_style: Style) -> StyledLine:
+def _with_count(prefix: str, title: str, count: str, width: int, title_style: str | None,
+                count_style: str) -> StyledLine:
     """prefix + title (cut to fit) + the count right-aligned."""
     room = width - cell_width(prefix) - (len(count) + 1 if count else 0)
     title = truncate(title, max(2, room))
@@ -589,7 +391,7 @@ class ClauseSource:
 
 class ClausesPane(LinePane):
     """Clauses in reading order: label and title, the full text wrapped, matches
-    highlighted, tags and status as badges, a mark on selected clauses."""
+    highlighted, tags (in their colors) and status as badges, a mark on selected clauses."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -597,9 +399,10 @@ class ClausesPane(LinePane):
         self.terms: list[str] = []
         self.selected: set[int] = set()
         self.annotations: dict[int, Annotation | None] = {}
+        self.tag_styles: dict[str, Style] = {}
         self.version = 0  # bumped when annotations or selection change
-        self.load_annotations = None  # callable(list of clause ids) -> dict, set by the app
-        self.highlight = None  # callable(text, terms) -> spans, set by the app
+        self.load_annotations: Callable[[list[int]], dict[int, Annotation]] | None = None  # set by the screen
+        self.highlight: Callable[[str, list[str]], list] | None = None  # set by the screen
 
     def set_source(self, source: ClauseSource | None, terms: list[str], cursor: int = 0) -> None:
         self.source = source
@@ -640,38 +443,43 @@ class ClausesPane(LinePane):
                 self.annotations[clause_id] = found.get(clause_id)
         return self.annotations.get(clause.id)
 
+    def _highlight(self, line: StyledLine, text: str, offset: int) -> None:
+        if self.highlight and self.terms and text:
+            line.spans.extend((offset + s, offset + e, "pane--match") for s, e in self.highlight(text, self.terms))
+
     def item_lines(self, index: int, width: int) -> list[StyledLine]:
         clause = self.source.get(index) if self.source else None
         if clause is None:
             return [StyledLine("")]
         ann = self._annotation(index, clause)
-        match_style = self.style_of("pane--match")
+        title = visible(clause.title)
         head = StyledLine("")
-        head.add("● " if clause.id in self.selected else "  ", self.style_of("pane--mark"))
-        label_title = heading_text(clause.label, clause.title)
-        offset = len(head.text) + len(label_title) - len(clause.title)
-        head.add(label_title, self.style_of("pane--title"))
-        if self.highlight and self.terms and clause.title:
-            for start, end in self.highlight(clause.title, self.terms):
-                head.spans.append((offset + start, offset + end, match_style))
+        head.add("● " if clause.id in self.selected else "  ", "pane--mark")
+        label_title = heading_text(visible(clause.label), title)
+        offset = len(head.text) + len(label_title) - len(title)
+        head.add(label_title, "pane--title")
+        self._highlight(head, title, offset)
         if not label_title:
-            head.add(browse.display_path(clause.path), self.style_of("pane--dim"))
+            head.add(visible(browse.display_path(clause.path)), "pane--dim")
         if ann:
             mark = STATUS_MARKS.get(ann.status, "")
             if mark:
                 head.add("  ")
-                head.add(f" {mark} ", self.style_of("pane--badge"))
+                head.add(f" {mark} ", "pane--badge", whole=True)
             for tag in ann.tags:
                 head.add(" ")
-                head.add(f"#{tag}", self.style_of("pane--accent"))
+                head.add(f"#{visible(tag)}", self.tag_styles.get(tag, "pane--accent"), whole=True)
             if ann.note:
-                head.add("  ✎", self.style_of("pane--accent"))
-        lines = wrap_line(head, width - 1)
+                head.add("  ✎", "pane--accent")
+        lines = wrap_line(head, width - 1, hanging="  ")
         if clause.text:
-            body = StyledLine(clause.text)
-            if self.highlight and self.terms:
-                body.spans.extend((s, e, match_style) for s, e in self.highlight(clause.text, self.terms))
-            lines.extend(_indent(line, "  ") for line in wrap_line(body, width - 3))
+            body = StyledLine(visible(clause.text[:MAX_DRAWN_CHARACTERS]))
+            self._highlight(body, body.text, 0)
+            lines.extend(line.indented("  ") for line in wrap_line(body, width - 3))
+            rest = len(clause.text) - MAX_DRAWN_CHARACTERS
+            if rest > 0:
+                lines.append(StyledLine("  ").add(f"… {rest:,} more characters: enter shows the whole clause",
+                                                  "pane--dim"))
         lines.append(StyledLine(""))
         return lines
 
@@ -681,8 +489,3 @@ def heading_text(label: str, title: str) -> str:
     if not label or not title or label.endswith(("、", "）", ")", ".", "．")):
         return label + title
     return f"{label} {title}"
-
-
-def _indent(line: StyledLine, prefix: str) -> StyledLine:
-    shift = len(prefix)
-    return StyledLine(prefix + line.text, [(s + shift, e + shift, st) for s, e, st in line.spans])

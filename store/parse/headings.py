@@ -269,21 +269,18 @@ class HeadingTree:
             while level is not None and position > start and \
                     self.levels.get((owner, self.stack[position - 1].style), 0) >= level:
                 position -= 1
-            position = self._in_conventional_order(cand.style, position, start)
+            position = self._in_conventional_order(cand.style, position)
         if cand.style.startswith(("decimal", "lettered")) and not self._decimal_parent_ok(cand, position):
             return None, "its number does not match the heading above"
         return position, why
 
-    def _in_conventional_order(self, style: str, position: int, start: int) -> int:
+    def _in_conventional_order(self, style: str, position: int) -> int:
         """Where a 一、 → （一） → 1. → （1） → ① heading stands is learned from the document, but
-        never against that order: not under a heading of its own level or a later one, and not
-        closing one of an earlier level that stands right above it (1. after （一） belongs to
-        it, even where 1. came directly under 一、 earlier in the document)."""
+        it does not close a heading of an earlier level in that order standing right above it:
+        1. after （一） belongs to it, even where 1. came directly under 一、 earlier on."""
         order = GB_ORDER.get(style)
         if order is None:
             return position
-        while position > start and GB_ORDER.get(self.stack[position - 1].style, -1) >= order:
-            position -= 1
         while position < len(self.stack) and GB_ORDER.get(self.stack[position].style, order) < order:
             position += 1
         return position
