@@ -43,13 +43,33 @@ class Document:
     cc: str | None = None
     encoding: str = ""
     imported_at: str = ""
+    format: str = "text"
+    reader: str = "text"
+    source_url: str | None = None
+    untitled: bool = False  # the title is the opening words of its text
+    validity: str | None = None
+    page_labels: str | None = None  # a PDF's printed page numbers (store.readers.layout)
 
     @property
     def display_title(self) -> str:
-        """Notices often have no title of their own: name them after what they cover."""
+        """Notices often have no title of their own: name them after what they cover, or by
+        their opening words."""
         if self.title:
-            return f"{self.label} {self.title}" if self.label else self.title
+            title = f"（无标题）{self.title}" if self.untitled else self.title
+            return f"{self.label} {title}" if self.label else title
         return {"notice": "（印发通知）", "attachment": self.label or "（附件）"}.get(self.kind, "（无标题）")
+
+    def pages(self, clause: Clause) -> str | None:
+        """Where a clause stands in a PDF, as its pages are numbered in print: 第5页, 第5–6页."""
+        if clause.page_first is None:
+            return None
+        first, last = (self._printed(n) for n in (clause.page_first, clause.page_last or clause.page_first))
+        return f"第{first}页" if first == last else f"第{first}–{last}页"
+
+    def _printed(self, physical: int) -> str:
+        from store.readers.layout import printed_page
+
+        return printed_page(self.page_labels, physical) or str(physical) if self.page_labels else str(physical)
 
     @property
     def key_range(self) -> tuple[int, int]:
@@ -82,6 +102,14 @@ class Clause:
     path: str
     key: str
     line: int | None = None  # in the source file, counted from 1, when the reader knows it
+    page_first: int | None = None  # the PDF pages it stands on (physical, counted from 1)
+    page_last: int | None = None
+    rows_json: str | None = None  # a table: its rows of cells, as JSON
+
+    @property
+    def rows(self) -> list[list[str]] | None:
+        """A table clause's rows of cells (the text renders them too)."""
+        return json.loads(self.rows_json) if self.rows_json else None
 
 
 @dataclass
@@ -97,8 +125,10 @@ class HeadingClause:
 
 
 _DOCUMENT_COLUMNS = """id, kind, label, title, doc_number, issuer, date, province, region, clause_count, source_path,
-                       recipients, cc, encoding, imported_at"""
-_CLAUSE_COLUMNS = "id, document_id, section_id, ordinal, sort_key, label, title, text, path, key, line"
+                       recipients, cc, encoding, imported_at, format, reader, source_url, untitled, validity,
+                       page_labels"""
+_CLAUSE_COLUMNS = ("id, document_id, section_id, ordinal, sort_key, label, title, text, path, key, line, page_first, "
+                   "page_last, rows")
 
 
 def display_path(path: str) -> str:
@@ -222,44 +252,48 @@ class Citation:
     province: str
     region: str | None
     path: str
+    pages: str | None = None  # 第5–6页, for a PDF
 
     @classmethod
-    def of(cls, cited: str, document: Document, clause_path: str) -> Citation:
+    def of(cls, cited: str, document: Document, clause: Clause) -> Citation:
         return cls(cited, document.doc_number, document.date, document.issuer, document.province, document.region,
-                   display_path(clause_path))
+                   display_path(clause.path), document.pages(clause))
 
     def parts(self) -> list[str]:
-        """What a citation says, in order: the document, the clause's place in it, the 文号
-        and the date (the issuer is in the 文号). The app, `show` and the briefing notes all
-        cite this way."""
-        return [p for p in (self.document, self.path, self.doc_number, self.date) if p]
+        """What a citation says, in order: the document, the clause's place in it (and its
+        pages in a PDF), the 文号 and the date (the issuer is in the 文号). The app, `show` and
+        the briefing notes all cite this way."""
+        place = "，".join(p for p in (self.path, self.pages) if p)
+        return [p for p in (self.document, place, self.doc_number, self.date) if p]
 
     def __str__(self) -> str:
         return "，".join(self.parts())
 
 
 def citation(conn: sqlite3.Connection, clause_id: int) -> Citation | None:
-    row = conn.execute("SELECT document_id, path FROM clauses WHERE id = ?", (clause_id,)).fetchone()
-    if row is None:
+    found = clause(conn, clause_id)
+    if found is None:
         return None
-    doc = document(conn, row[0])
-    return Citation.of(cited_name(conn, doc), doc, row[1])
+    doc = document(conn, found.document_id)
+    return Citation.of(cited_name(conn, doc), doc, found)
 
 
 def cited_name(conn: sqlite3.Connection, doc: Document) -> str:
     """How a document is named in a citation: 《title》; an attachment or a covering notice
     also names the document it belongs to (《main title》附件4《title》)."""
+    named = f"《{doc.display_title}》" if not doc.untitled else doc.display_title  # （无标题）its first words
     if doc.kind == "main":
-        return f"《{doc.display_title}》"
+        return named
     row = conn.execute(
-        "SELECT title FROM documents WHERE source_path = ? AND kind = 'main' AND title != '' LIMIT 1",
-        (doc.source_path,),
+        "SELECT title FROM documents WHERE source_path = ? AND kind = 'main' AND title != '' AND untitled = 0 "
+        "LIMIT 1", (doc.source_path,),
     ).fetchone()
     if row is None:
-        return f"《{doc.display_title}》"
+        return named
+    own = doc.title and not doc.untitled
     if doc.kind == "attachment":
-        return f"《{row[0]}》{doc.label}《{doc.title}》" if doc.title else f"《{row[0]}》{doc.label}"
-    return f"《{row[0]}》印发通知" if not doc.title else f"《{doc.title}》"
+        return f"《{row[0]}》{doc.label}《{doc.title}》" if own else f"《{row[0]}》{doc.label}"
+    return f"《{doc.title}》" if own else f"《{row[0]}》印发通知"
 
 
 def keywords(conn: sqlite3.Connection, clause_id: int) -> list[str]:

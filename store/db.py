@@ -22,7 +22,7 @@ from pathlib import Path
 from store import regions
 from store.errors import PolicyReviewError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 INDEX_SCHEME = "chars-v2"
 """How clause text becomes index tokens (store.normalize). Part of the index version: when it,
 OpenCC or Python's Unicode tables change, the index is rebuilt, because rows of a contentless
@@ -165,7 +165,22 @@ CREATE TABLE app_state (
 );
 """
 
-MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
+_SCHEMA_V2 = """
+ALTER TABLE documents ADD COLUMN format TEXT NOT NULL DEFAULT 'text';
+ALTER TABLE documents ADD COLUMN reader TEXT NOT NULL DEFAULT 'text';
+ALTER TABLE documents ADD COLUMN source_url TEXT;
+ALTER TABLE documents ADD COLUMN untitled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE documents ADD COLUMN validity TEXT;
+ALTER TABLE documents ADD COLUMN page_labels TEXT;
+ALTER TABLE clauses ADD COLUMN page_first INTEGER;
+ALTER TABLE clauses ADD COLUMN page_last INTEGER;
+ALTER TABLE clauses ADD COLUMN rows TEXT;
+"""
+"""Version 2: where a document came from (its format, the reader and its version, the page's
+address), whether its title is only its opening words, its validity as its site states it,
+and for a PDF the numbers printed on its pages; a clause's pages and a table's rows."""
+
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
 """Schema version → the SQL that brings the previous version to it. Ids of documents,
 sections, clauses and annotations are AUTOINCREMENT: never reused, since reviewers note them
 (`policy-review show 274`) and a re-import must not give an old id to another clause."""

@@ -278,7 +278,7 @@ def _render_documents(items: list[_Item], template: Template, heading: str) -> s
 def _render_clause(item: _Item, template: Template, heading: str) -> str:
     clause, document, ann = item.clause, item.document, item.ann
     path = browse.display_path(clause.path)
-    citation = "，".join(escape(p) for p in browse.Citation.of(item.cited, document, clause.path).parts())
+    citation = "，".join(escape(p) for p in browse.Citation.of(item.cited, document, clause).parts())
     tags = ann.tags if ann else []
     status = ann.status if ann else "unreviewed"
     note = ann.note if ann else ""

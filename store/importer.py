@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import os
 import re
 import sqlite3
@@ -258,6 +259,8 @@ def _clean_text(parsed: ParsedFile) -> None:
         while nodes:
             node = nodes.pop()
             node.label, node.title, node.text = cleaned(node.label), cleaned(node.title), cleaned(node.text)
+            if node.rows is not None:
+                node.rows = [[cleaned(cell) for cell in row] for row in node.rows]
             nodes.extend(node.children)
 
 
@@ -281,7 +284,7 @@ def _store_parsed(store: Store, parsed: ParsedFile, source: str, sha: str,
         ids, total = [], 0
         stamp = now()
         for part, doc in enumerate(parsed.documents):
-            document_id, count = _insert_document(conn, doc, part, source, sha, parsed.encoding, main_title, stamp)
+            document_id, count = _insert_document(conn, doc, part, source, sha, parsed, main_title, stamp)
             ids.append(document_id)
             total += count
         renamed = _renamed_identities(conn, old, ids)
@@ -324,15 +327,19 @@ def clause_key(identity: str, path: str, folded_title: str, folded_text: str) ->
 
 
 def _insert_document(conn: sqlite3.Connection, doc: ParsedDocument, part: int, source: str, sha: str,
-                     encoding: str, main_title: str, stamp: str) -> tuple[int, int]:
+                     parsed: ParsedFile, main_title: str, stamp: str) -> tuple[int, int]:
     identity = document_identity(doc, main_title)
     province = doc.province or regions.UNKNOWN
+    info = parsed.info
     cursor = conn.execute(
         """INSERT INTO documents (source_path, source_sha256, encoding, part, kind, label, title, doc_number,
-               issuer, date, recipients, cc, disclosure, province, region, identity, imported_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (source, sha, encoding, part, doc.kind, doc.label, doc.title, doc.doc_number, doc.issuer, doc.date,
-         doc.recipients, doc.cc, doc.disclosure, province, doc.region, identity, stamp),
+               issuer, date, recipients, cc, disclosure, province, region, identity, imported_at, format, reader,
+               source_url, untitled, validity, page_labels)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (source, sha, parsed.encoding, part, doc.kind, doc.label, doc.title, doc.doc_number, doc.issuer, doc.date,
+         doc.recipients, doc.cc, doc.disclosure, province, doc.region, identity, stamp, parsed.format,
+         parsed.reader, info.get("url"), int(doc.untitled), info.get("validity") if part == 0 else None,
+         info.get("printed_pages")),
     )
     document_id = cursor.lastrowid
     clauses: list[tuple] = []
@@ -340,15 +347,18 @@ def _insert_document(conn: sqlite3.Connection, doc: ParsedDocument, part: int, s
     if len(clauses) > MAX_CLAUSES_PER_DOCUMENT:
         raise InputError(f"too many clauses in one document ({len(clauses)})")
     rows, indexed = [], []
-    for ordinal, (section_id, label, title, text, path, line) in enumerate(clauses):
+    for ordinal, (section_id, node, path) in enumerate(clauses):
         key = sort_key(province, document_id, ordinal)
-        clause_forms = index.forms(title, text)
-        rows.append((document_id, section_id, ordinal, key, label, title, text, path,
-                     clause_key(identity, path, clause_forms[0], clause_forms[1]), line))
+        clause_forms = index.forms(node.title, node.text)
+        pages = node.pages or (None, None)
+        rows.append((document_id, section_id, ordinal, key, node.label, node.title, node.text, path,
+                     clause_key(identity, path, clause_forms[0], clause_forms[1]), node.line, pages[0], pages[1],
+                     json.dumps(node.rows, ensure_ascii=False) if node.rows is not None else None))
         indexed.append((key, *clause_forms))
     conn.executemany(
-        """INSERT INTO clauses (document_id, section_id, ordinal, sort_key, label, title, text, path, key, line)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        """INSERT INTO clauses (document_id, section_id, ordinal, sort_key, label, title, text, path, key, line,
+               page_first, page_last, rows)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         rows,
     )
     index.add_forms(conn, indexed)
@@ -381,7 +391,7 @@ def _flatten(conn: sqlite3.Connection, document_id: int, nodes: list[Node], pare
             else:
                 paragraph += 1
                 path = _unique(f"{parent_path}¶{paragraph}", used)
-            clauses.append((parent_id, node.label, node.title, node.text, path, node.line))
+            clauses.append((parent_id, node, path))
 
 
 def _unique(path: str, used: set[str]) -> str:
