@@ -5,6 +5,7 @@ the units of one file."""
 from __future__ import annotations
 
 from store.model import Decision, ParsedDocument
+from store.normalize import fold
 from store.parse import numbering, patterns
 from store.parse.paragraphs import Para
 from store.parse.shapes import clean_title, is_bracketed_note, looks_like_document_title
@@ -171,10 +172,12 @@ def apply_info(documents: list[ParsedDocument], info: dict[str, str]) -> None:
     if not documents:
         return
     first = documents[0]
-    if not first.title:
-        title = info.get("title") or info.get("page_title")
-        if title:
-            first.title = clean_title(title)
+    title = info.get("title") or info.get("page_title")
+    # A decree's head (江西省人民政府令) names no document: the page's title names what it decrees,
+    # unless it is the title of the document the decree issues.
+    others = {fold(doc.title) for doc in documents[1:]}
+    if title and (not first.title or patterns.DECREE_HEADER_RE.match(first.title) and fold(title) not in others):
+        first.title = clean_title(title)
     for name in ("doc_number", "issuer", "date"):
         if getattr(first, name) is None and info.get(name):
             setattr(first, name, info[name])

@@ -151,6 +151,14 @@ class HeadingTree:
             self._note(para, "text", f"starts like {cand.label} but what follows is no heading")
             return None
         position, why = self._fit(cand)
+        if position is None and "numbered" in para.style and cand.style in numbering.RANKS:
+            # Word numbered it, and a list that restarts prints 第一章 again where the
+            # document goes on: the heading takes the next number of its sequence.
+            last = self.last_number.get(cand.style)
+            if last is not None and cand.number <= last:
+                cand = numbering.renumbered(cand, last + 1)
+                position, why = self._fit(cand)
+                why = f"renumbered: Word's list restarted ({why})"
         if position is None:
             self._note(para, "text", f"starts like {cand.label} but {why}")
             return None

@@ -41,6 +41,29 @@ def chinese_to_int(text: str) -> int | None:
     return total + current
 
 
+def to_chinese(number: int) -> str:
+    """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 105 → 一百零五 (the numerals of 第X章)."""
+    digits = "零一二三四五六七八九"
+    if number < 10:
+        return digits[number]
+    if number < 20:
+        return "十" + (digits[number % 10] if number % 10 else "")
+    if number < 100:
+        return digits[number // 10] + "十" + (digits[number % 10] if number % 10 else "")
+    rest = number % 100
+    tail = "" if not rest else ("零" + to_chinese(rest) if rest < 10 else (
+        "一" + to_chinese(rest) if rest < 20 else to_chinese(rest)))
+    return digits[number // 100] + "百" + tail
+
+
+def renumbered(cand: Candidate, number: int) -> Candidate:
+    """The same heading under another number, written as it was (第一章 → 第八章, 第1条 → 第8条)."""
+    arabic = any(ch.isdigit() for ch in cand.label)
+    word = cand.style.split(":", 1)[1] if ":" in cand.style else ""
+    label = f"第{number if arabic else to_chinese(number)}{word}" if word else cand.label
+    return Candidate(cand.style, number, label, cand.rest, cand.numbers)
+
+
 def to_int(token: str) -> int | None:
     token = token.translate(_FULLWIDTH_DIGITS)
     if token.isdigit():

@@ -23,7 +23,8 @@ class Block:
     signature's alignment), "heading" (a heading style or tag), "title" (a title style, or the
     largest type on the first page), "red" (版头), "indent" (a first-line indent: a new
     paragraph starts here), "continues" (the line runs to the right margin of a PDF page or a
-    page ends inside the sentence: the paragraph goes on in the next block).
+    page ends inside the sentence: the paragraph goes on in the next block), "numbered" (its
+    label is Word's automatic numbering, which a list that restarts may get wrong).
     """
 
     text: str

@@ -496,7 +496,7 @@ class _Body:
         if label:
             text = label[0] + label[1] + text
         lines = text.split("\n")
-        style: set[str] = set()
+        style: set[str] = {"numbered"} if label else set()  # the label is Word's numbering, not typed
         role = self.styles.role(style_id)
         outline = prop("outlineLvl")
         if role:
