@@ -18,7 +18,10 @@ from sample_db import SAMPLE_DIR
 from tests.outline_score import SetScore, score_file, score_set
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
-FOUND = sorted(p.name for p in CORPUS.iterdir() if (p / "EXPECTED").is_dir() and p.name != "devcorpus")
+HELD_OUT = "holdout"
+"""Ordinary documents kept out of every test run, so the parser is never tuned on them."""
+FOUND = sorted(p.name for p in CORPUS.iterdir()
+               if (p / "EXPECTED").is_dir() and p.name not in ("devcorpus", HELD_OUT))
 SETS = {"devcorpus": ["devcorpus"], "found": FOUND}
 """The development corpus, and the documents found for this project (plans_and_notices,
 laws_and_pages, more_shapes) as one set: each is held to the thresholds as a whole."""
