@@ -173,7 +173,7 @@ def test_numbering_from_the_paragraph_style():
     numbering = abstract(0, ("chineseCounting", "第%1章", "tab")) + num(1, 0)
     body = "".join(f'<w:p><w:pPr><w:pStyle w:val="1"/></w:pPr><w:r><w:t>{t}</w:t></w:r></w:p>' for t in ("总则", "附则"))
     blocks = read_bytes(docx(body, numbering, {"word/styles.xml": styles}), ".docx").blocks
-    assert [(b.text, b.style) for b in blocks] == [("第一章\t总则", {"heading"}), ("第二章\t附则", {"heading"})]
+    assert [(b.text, b.style) for b in blocks] == [("第一章\t总则", {"heading", "numbered"}), ("第二章\t附则", {"heading", "numbered"})]
 
 
 def test_fields_keep_their_result_and_drop_their_instruction():

@@ -175,14 +175,18 @@ def page_title(lines: list[str], info: dict[str, str]) -> dict[int, str]:
     return {}
 
 
+HEADER_LINES = 400
+"""How far down a saved page its navigation may reach (portals put a hundred links first)."""
+
+
 def page_header(lines: list[str], taken: dict[int, str]) -> dict[int, str]:
     """The navigation above the document on a saved page: everything up to a breadcrumb
     trail (您当前的位置：…) and the short lines after it, up to the document's title."""
-    crumb = next((i for i, line in enumerate(lines[:120]) if line and BREADCRUMB_RE.match(line)), None)
+    crumb = next((i for i, line in enumerate(lines[:HEADER_LINES]) if line and BREADCRUMB_RE.match(line)), None)
     if crumb is None:
         return {}
     above = [line for i, line in enumerate(lines[:crumb]) if line and i not in taken]
-    if any(len(line) > 40 or "。" in line for line in above):
+    if any(len(line) > 60 or "。" in line for line in above):
         return {}
     found = {i: "navigation" for i, line in enumerate(lines[:crumb + 1]) if line and i not in taken}
     # The trail goes on over the next lines: 网站首页>数据开放>…, or 首页 / > 政府信息公开目录 / …

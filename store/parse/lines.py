@@ -12,7 +12,7 @@ from store.parse import furniture, noise, numbering, pagenumbers, patterns, shap
 from store.parse.shapes import hard_wrap_width
 from store.readers.base import Block
 
-INFO_TABLE_LINES = 60
+INFO_TABLE_LINES = 400
 """The information table of a government site (索引号, 发文机关 …) is above the document."""
 
 
@@ -94,6 +94,10 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
         if fields is not None:
             for key, value in fields.items():
                 info.setdefault(key, value)
+            caption = _caption_above(out)
+            if caption is not None:  # 基本信息, 文件信息: the table's caption
+                dropped.append(Decision(caption.number, caption.text, "information table", "its caption"))
+                out.remove(caption)
             dropped.append(Decision(number, line, "information table"))
             value_at = _value_below(texts, index) if line.endswith(("：", ":")) else None
             if value_at is not None:  # 发文字号： with its value on the line below
@@ -114,6 +118,15 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
             continue
         out.append(Line(number, line, noise.is_indented(block.text) or cut, block.page, style=block.style))
     return out
+
+
+def _caption_above(out: list[Line]) -> Line | None:
+    """The line just above the first field of an information table when it is a caption:
+    a few characters, no punctuation (基本信息, 文件信息, 索引信息)."""
+    last = next((line for line in reversed(out) if line.text), None)
+    if last is not None and len(last.text) <= 6 and last.text.endswith(("信息", "属性", "概况")):
+        return last
+    return None
 
 
 def _furniture(lines: list[str], info: dict[str, str]) -> dict[int, str]:
@@ -218,6 +231,8 @@ def _without_glued_page_numbers(lines: list[str], blocks: list[Block], standalon
 
 LOST_BREAKS_MIN_LENGTH = 300
 _INDENT_RUN_RE = re.compile(r"[\u3000]{2,}|(?<=[。；：:！？])[ \t\xa0]{2,}")
+_SPACED_HEADING_RE = re.compile(rf"[\u3000 \t]{{2,}}(?=第[{numbering.CN_NUMERAL}0-9０-９]{{1,6}}(?:编|章|节|条))")
+"""第一章　总则　　第一条 …: a chapter's heading and its first article on one line."""
 
 
 RUN_TOGETHER_MIN_LENGTH = 1500
@@ -260,6 +275,10 @@ def _run_together(line: str, one_line_document: bool) -> list[str]:
     file), a title with its 文号 after it, a signature at the end of the last sentence."""
     if len(line) >= LOST_BREAKS_MIN_LENGTH:
         parts = [part.strip() for part in _INDENT_RUN_RE.split(line) if part.strip()]
+        if len(parts) > 1:
+            return parts
+    if "第" in line[1:] and (m := numbering.match(line)) and m.style in numbering.RANKS:
+        parts = [part.strip() for part in _SPACED_HEADING_RE.split(line) if part.strip()]
         if len(parts) > 1:
             return parts
     if one_line_document and len(line) >= RUN_TOGETHER_MIN_LENGTH:

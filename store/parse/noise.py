@@ -71,7 +71,7 @@ _PAGE_NUMBER_RE = re.compile(
 
 _DOT_LEADER_RE = re.compile(r"(?:[.．。…·•‥_\-—]\s*){4,}\s*[0-9０-９]{1,4}\s*$|…{2,}\s*[0-9０-９]{1,4}\s*$")
 TOC_HEADER_RE = re.compile(r"^[目][\s\u3000]*[录錄]$")
-_SEPARATOR_RE = re.compile(r"^[-—–=＝*＊_~～·•.。…\s]{3,}$")
+_SEPARATOR_RE = re.compile(r"^(?:[-—–=＝*＊_~～·•.。…\s]{3,}|[-—–=＝*＊_~～·•|｜/\\])$")
 
 
 _ENTITY_RE = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});")

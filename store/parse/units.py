@@ -138,11 +138,15 @@ _ISSUING_TITLE_RE = re.compile(
 _ISSUING_TITLE_START_RE = re.compile(r"^.{0,30}关于(?:印发|转发|发布|公布|颁布|下发|修订印发)")
 
 
+QUOTING_PARAGRAPHS = 80
+"""How many paragraphs from the top a covering notice may quote the document it covers in."""
+
+
 def _titles_named(paras: list[Para]):
     """(paragraph index, its text, a document title it names, where the name ends) for the
     titles the first paragraphs quote (现将《X》印发给你们) and the one a notice's own title names
     (关于印发X的通知, over up to three short lines)."""
-    for index, para in enumerate(paras[:40]):
+    for index, para in enumerate(paras[:QUOTING_PARAGRAPHS]):
         for ref in _REFERENCE_RE.finditer(para.text):
             yield index, para.text, ref.group(1), ref.end()
     for index in range(min(len(paras), 8)):
@@ -170,14 +174,32 @@ def _split_notice(paras: list[Para], dropped: list[Decision]) -> list[Unit]:
         title_text = "".join(p.text for p in paras[start:start + span])
         if glued_prefix is not None:
             title_text = paras[start].text[len(glued_prefix):]
-        main = Unit("main", paras[start + span:], title=title_text.strip(), line=paras[start].line)
+        mains = _documents_covered(paras, start, span, title_text.strip(), ref_index)
         notice_line = notice[0].line if notice else 0
         notice_title = _take_notice_title(notice, dropped)
-        return [Unit("notice", notice, title=notice_title, line=notice_line), main]
+        return [Unit("notice", notice, title=notice_title, line=notice_line), *mains]
     paras = list(paras)
     first_line = paras[0].line if paras else 0
     title, _ = _take_title(paras, allow_header=True)
     return [Unit("main", paras, title=title, line=first_line)]
+
+
+def _documents_covered(paras: list[Para], start: int, span: int, title: str, ref_index: int) -> list[Unit]:
+    """The documents a notice covers, from the first one's title on: a notice may issue two
+    (印发《A》和《B》的通知), each then standing under its own title, in the order named."""
+    units = [Unit("main", paras[start + span:], title=title, line=paras[start].line)]
+    named = dict.fromkeys(fold(t) for _i, _text, t, _end in _titles_named(paras))
+    named.pop(fold(title), None)
+    for key in named:
+        current = units[-1]
+        found = _find_title(current.paras, -1, key, "", 0) if len(key) >= 6 else None
+        if found and found[2] is None:
+            at, length, _ = found
+            rest = current.paras
+            title_text = "".join(p.text for p in rest[at:at + length]).strip()
+            current.paras = rest[:at]
+            units.append(Unit("main", rest[at + length:], title=title_text, line=rest[at].line))
+    return units
 
 
 def _find_title(paras: list[Para], ref_index: int, key: str, ref_text: str, ref_end: int):
