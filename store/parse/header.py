@@ -8,7 +8,12 @@ from store.model import Decision, ParsedDocument
 from store.normalize import fold
 from store.parse import numbering, patterns
 from store.parse.paragraphs import Para
-from store.parse.shapes import clean_title, is_bracketed_note, looks_like_document_title
+from store.parse.shapes import (
+    clean_title,
+    is_bracketed_note,
+    is_standard_cover_line,
+    looks_like_document_title,
+)
 
 
 def extract_metadata(doc: ParsedDocument, paras: list[Para], dropped: list[Decision]) -> list[Para]:
@@ -39,6 +44,23 @@ def extract_metadata(doc: ParsedDocument, paras: list[Para], dropped: list[Decis
             if leftover and patterns.is_org_line(leftover):
                 doc.issuer = doc.issuer or leftover
             reason = "文号"
+        elif not seen_body and is_standard_cover_line(text):
+            number = patterns.STANDARD_NUMBER_RE.match(text)
+            if number:
+                doc.doc_number = doc.doc_number or number.group(1)
+            reason = "standard cover"
+        elif (dates := patterns.STANDARD_DATES_RE.match(text)) is not None:
+            doc.date = doc.date or patterns.iso_date(dates.group(1))
+            reason = "date"
+        elif (issued := patterns.ISSUED_BY_RE.match(text)) and not seen_body and _is_org_name(issued.group(1)):
+            names = ["".join(issued.group(1).split())]
+            while index + 1 < len(paras) and patterns.is_org_line(paras[index + 1].text):
+                dropped.append(Decision(para.line, text, "issuer"))
+                index += 1
+                para, text = paras[index], paras[index].text
+                names.append("".join(text.split()))
+            doc.issuer = doc.issuer or "、".join(names)
+            reason = "issuer"
         elif not seen_body and (issuer := patterns.red_header_issuer(text)):
             doc.issuer = doc.issuer or issuer
             reason = "版头"
@@ -120,6 +142,10 @@ def extract_metadata(doc: ParsedDocument, paras: list[Para], dropped: list[Decis
             seen_body = True
         index += 1
     return body
+
+
+def _is_org_name(text: str) -> bool:
+    return patterns.is_org_line("".join(text.split()))
 
 
 def _decree_number(head: str, sequence: str) -> str:

@@ -70,7 +70,7 @@ _PAGE_NUMBER_RE = re.compile(
 )
 
 _DOT_LEADER_RE = re.compile(r"(?:[.．。…·•‥_\-—]\s*){4,}\s*[0-9０-９]{1,4}\s*$|…{2,}\s*[0-9０-９]{1,4}\s*$")
-TOC_HEADER_RE = re.compile(r"^[目][\s\u3000]*[录錄]$")
+TOC_HEADER_RE = re.compile(r"^目[\s\u3000]*(?:[录錄]|次)$")
 _SEPARATOR_RE = re.compile(r"^(?:[-—–=＝*＊_~～·•.。…\s]{3,}|[-—–=＝*＊_~～·•|｜/\\])$")
 
 

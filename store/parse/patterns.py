@@ -34,6 +34,17 @@ ORG_SUFFIXES = (
 _ORG_RE = re.compile(r"^[\u4e00-\u9fff（）()、\s]{2,40}$")
 
 RECIPIENT_HINTS = ("各", "人民政府", "政府", "部门", "单位", "委", "办", "局", "厅", "管委会", "有关")
+STANDARD_CODE_RE = re.compile(r"^(?:ICS(?:\s*[0-9.]+)?|CCS\s*[A-Z]\s*[0-9]{0,2}|[A-Z](?:\s*[0-9]{2})?)$")
+"""ICS 13.040.40 / Z 60: the classification codes on the cover of a standard."""
+STANDARD_KIND_RE = re.compile(r"^(?:中华人民共和国)?(?:国家|[\u4e00-\u9fff]{2,8}行业|[\u4e00-\u9fff]{2,10}地方|团体|企业)标准$")
+STANDARD_NUMBER_RE = re.compile(
+    r"^((?:GB|GB/T|GB/Z|HJ|HJ/T|DB\s*\d{2}(?:/T)?|[A-Z]{2,4}(?:/T)?)\s*\d+(?:\.\d+)?\s*[－—–-]\s*(?:19|20)?\d{2})$"
+)
+"""GB 13801－2015, HJ 2.2-2018, DB11/T 1234—2020: a standard's number, its 文号."""
+STANDARD_DATES_RE = re.compile(r"^(\d{4}[-－.]\d{1,2}[-－.]\d{1,2})\s*发\s*布\s*(\d{4}[-－.]\d{1,2}[-－.]\d{1,2})\s*实\s*施$")
+REPLACES_RE = re.compile(r"^代替\s*\S.{0,40}$")
+ISSUED_BY_RE = re.compile(r"^([\u4e00-\u9fff\s]{2,40}?)\s*发\s*布$")
+"""环 境 保 护 部 发 布: the issuer at the foot of a standard's cover."""
 SEAL_RE = re.compile(r"^[（(][\u4e00-\u9fff]{2,30}(?:代章|代印|印章|盖章)[）)]$")
 """（国家卫生健康委代章）: whose seal stands for the issuer's, under the signature."""
 DISCLOSURE_RE = re.compile(r"^[（(]\s*此件[^)）]{0,20}[)）]$")

@@ -32,6 +32,13 @@ ATTACHMENT_RE = re.compile(
 LIST_ITEM_RE = re.compile(r"^(?:[0-9０-９]{1,3}\s*[.．、]|[（(][0-9０-９]{1,3}[)）])")
 
 
+def is_standard_cover_line(text: str) -> bool:
+    """The lines of a standard's cover above its title: codes, its kind, its number, what it replaces."""
+    return len(text) <= 40 and bool(
+        patterns.STANDARD_CODE_RE.match(text) or patterns.STANDARD_KIND_RE.match(text)
+        or patterns.STANDARD_NUMBER_RE.match(text) or patterns.REPLACES_RE.match(text))
+
+
 def is_attachment_label(text: str) -> bool:
     """附件1, 附件：, 附件2 某某登记表; not 附件4-2。公共卫生人员… (a wrapped line that refers to it)."""
     m = ATTACHMENT_RE.match(text)
@@ -47,6 +54,7 @@ def cell_width(text: str) -> int:
 def is_metadata_line(text: str) -> bool:
     return bool(
         patterns.DATE_LINE_RE.match(text) or patterns.is_org_line(text) or patterns.RED_HEADER_RE.match(text)
+        or is_standard_cover_line(text)
         or patterns.is_doc_number_line(text) or patterns.DISCLOSURE_RE.match(text)
         or patterns.CC_RE.match(text) or is_attachment_label(text) and len(text) < 60
     )
