@@ -65,3 +65,20 @@ def test_a_pdf_s_clauses_know_their_pages_and_its_tables_stay_tables():
     tables = [c for c in clauses if c.rows is not None]
     assert tables and all(len(row) > 1 for table in tables for row in table.rows)
     assert not any(c.label for c in tables)  # a table is a clause, never a heading
+
+
+@pytest.mark.slow
+def test_the_same_document_as_docx_and_as_pdf_gives_the_same_clauses():
+    """docx4 and the PDF LibreOffice printed from it: the same titles, headings and clause texts
+    (the PDF's clauses also know their pages)."""
+    def clauses(name: str) -> list[tuple[str, str, str]]:
+        def leaves(nodes):
+            for node in nodes:
+                yield from leaves(node.children) if node.children else [node]
+
+        parsed = parse_file(FORMATS / name)
+        return [(doc.title, node.label, node.text) for doc in parsed.documents for node in leaves(doc.nodes)]
+
+    word = clauses("docx4_shanghai_insurance_exec_exam_measures.docx")
+    pdf = clauses("pdf14_docx4_as_pdf_libreoffice.pdf")
+    assert len(word) == 33 and pdf == word
