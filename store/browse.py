@@ -66,6 +66,20 @@ class Document:
         first, last = (self._printed(n) for n in (clause.page_first, clause.page_last or clause.page_first))
         return f"第{first}页" if first == last else f"第{first}–{last}页"
 
+    def source_place(self, clause: Clause) -> str:
+        """Where in the source file a clause is, for checking it against the original:
+        'plan.pdf, 第5页 (PDF document)', 'notice.txt, line 12'."""
+        from store.readers import FORMATS
+
+        where = [self.source_path]
+        pages = self.pages(clause)
+        if pages:
+            where.append(pages)
+        elif clause.line:
+            where.append(f"line {clause.line}")
+        kind = FORMATS[self.format].description if self.format in FORMATS else self.format
+        return ", ".join(where) + ("" if self.format == "text" else f" ({kind}, read by {self.reader})")
+
     def _printed(self, physical: int) -> str:
         from store.readers.layout import printed_page
 
@@ -110,6 +124,15 @@ class Clause:
     def rows(self) -> list[list[str]] | None:
         """A table clause's rows of cells (the text renders them too)."""
         return json.loads(self.rows_json) if self.rows_json else None
+
+    @property
+    def reading_text(self) -> str:
+        """The text as a reader sees it: a table's cells apart by │, a row to a line (the
+        stored text keeps tabs, which a terminal expands unpredictably)."""
+        rows = self.rows
+        if not rows:
+            return self.text
+        return "\n".join(" │ ".join(" ".join(cell.split()) for cell in row) for row in rows)
 
 
 @dataclass

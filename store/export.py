@@ -80,6 +80,16 @@ def quote(text: str) -> str:
     return "\n>\n".join(f"> {line}" for line in lines) if lines else ">"
 
 
+def quote_table(heading: str, rows: list[list[str]]) -> str:
+    """A table clause quoted as a Markdown table, its first row the header (as tables in
+    policy documents are printed), under its heading if it has one."""
+    width = max(len(row) for row in rows)
+    cells = [[escape(cell) or " " for cell in row] + [" "] * (width - len(row)) for row in rows]
+    table = [cells[0], ["---"] * width, *cells[1:]]
+    lines = ([f"> {escape(heading)}", ">"] if heading else []) + [f"> | {' | '.join(row)} |" for row in table]
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- choosing clauses
 
 
@@ -292,13 +302,17 @@ def _render_clause(item: _Item, template: Template, heading: str) -> str:
         lines.append("备注：" + "<br>".join(escape(part) for part in note.splitlines() if part.strip()))
     annotation_lines = "\n".join(f"- {line}" for line in lines)
     heading_line = clause.label + clause.title
-    quoted = "\n".join(part for part in (heading_line, clause.text) if part)
+    rows = clause.rows
+    if rows:
+        quoted_text = quote_table(heading_line, rows)
+    else:
+        quoted_text = quote("\n".join(part for part in (heading_line, clause.text) if part))
     return template.clause.safe_substitute(
         heading=heading,
         path=escape(path or "（正文）"),
         label=escape(clause.label),
         title=escape(clause.title),
-        quote=quote(quoted),
+        quote=quoted_text,
         text=escape(clause.text),
         citation=citation,
         document=escape(document.display_title),

@@ -19,7 +19,7 @@ from store.errors import InputError, PolicyReviewError
 from store.model import Node, ParsedDocument, ParsedFile
 from store.normalize import fold
 from store.parse import parse_source
-from store.readers import FOLDER_SUFFIXES, MAX_BYTES, read_path
+from store.readers import FOLDER_SUFFIXES, FORMATS, MAX_BYTES, read_path
 from store.untrusted import cleaned
 
 _NOT_UTF8_RE = re.compile("[\udc80-\udcff]")
@@ -292,12 +292,23 @@ def _store_parsed(store: Store, parsed: ParsedFile, source: str, sha: str,
         lost_selection = _restore_selection(conn, saved_selection, ids, renamed)
         check_cancelled()  # the last moment the file can still be left out
     status = "replaced" if old_ids else "imported"
-    message = f"{'re-imported' if old_ids else 'imported'} {total} clauses in {len(ids)} document{'s' * (len(ids) != 1)}"
+    message = (f"{'re-imported' if old_ids else 'imported'} {total} clause{'s' * (total != 1)} in {len(ids)} "
+               f"document{'s' * (len(ids) != 1)}{_format_note(parsed)}")
     if orphaned:
         message += f"; {orphaned} annotation{'s' * (orphaned != 1)} left as orphans"
     if lost_selection:
         message += f"; {lost_selection} selected clause{'s' * (lost_selection != 1)} no longer found"
     return ImportResult(str(parsed.file), status, message, len(ids), total, ids, reattached, orphaned)
+
+
+def _format_note(parsed: ParsedFile) -> str:
+    """What the per-file line says of the file's format: ' (PDF document, 33 pages)'."""
+    if parsed.format == "text":
+        return ""
+    pages = parsed.info.get("pages")
+    what = FORMATS[parsed.format].description
+    warnings = "; " + "; ".join(parsed.warnings) if parsed.warnings else ""
+    return f" ({what}, {pages} page{'s' * (pages != '1')}{warnings})" if pages else f" ({what}{warnings})"
 
 
 def _renamed_identities(conn: sqlite3.Connection, old: list[tuple], new_ids: list[int]) -> dict[str, str]:

@@ -55,16 +55,35 @@ def test_a_pdf_s_clauses_know_their_pages_and_its_tables_stay_tables():
     (doc,) = parsed.documents
     assert parsed.format == "pdf" and parsed.reader.startswith("pdfplumber")
 
-    def leaves(nodes):
-        for node in nodes:
-            yield from leaves(node.children) if node.children else [node]
-
-    clauses = list(leaves(doc.nodes))
+    clauses = list(_leaves(doc.nodes))
     assert all(c.pages is not None for c in clauses)
-    assert {c.pages[0] for c in clauses} == {1, 2, 3}  # the three pages, each clause on its own
+    assert {c.pages[0] for c in clauses} == {1, 2, 3}  # the three pages
     tables = [c for c in clauses if c.rows is not None]
     assert tables and all(len(row) > 1 for table in tables for row in table.rows)
+    # 表1 is cut by the page break after its Ⅱ类 row: one table, on pages 1–2.
+    assert [(t.pages, [row[0] for row in t.rows]) for t in tables] == [
+        ((1, 2), ["类别", "Ⅰ类", "Ⅱ类", "Ⅲ类"]), ((2, 2), ["燃料种类", "型煤", "焦炭", "兰炭"])]
     assert not any(c.label for c in tables)  # a table is a clause, never a heading
+
+
+@pytest.mark.slow
+def test_a_pdf_s_paragraphs_are_whole_though_its_lines_are_wrapped():
+    """A run-in heading is the whole sentence up to its 。, and no clause keeps the line
+    breaks of the page: the lines that reach the margin are joined, an indented line starts
+    a new paragraph, a centred line closes the bracket the one above opened."""
+    parsed = parse_file(FORMATS / "pdf2_high_pollution_fuel_catalogue.pdf")
+    first = parsed.documents[0].nodes[0]
+    assert (first.label, first.title) == ("一、", "为改善城市大气环境质量，根据全国人大常委会2015年8月29日修订通过的"
+                                                "《中华人民共和国大气污染防治法》第三十八条规定，制定本目录")
+    texts = [n.text for n in _leaves(parsed.documents[0].nodes) if n.rows is None and n.text]
+    assert texts and not any("\n" in text for text in texts), texts
+    law = parse_file(FORMATS / "pdf5_civil_code_2020.pdf").documents[0]
+    assert law.date == "2020-05-28"  # from （2020年5月28日…通过，2021年1月1日开始施行）, two lines on the page
+
+
+def _leaves(nodes):
+    for node in nodes:
+        yield from _leaves(node.children) if node.children else [node]
 
 
 @pytest.mark.slow
@@ -72,12 +91,8 @@ def test_the_same_document_as_docx_and_as_pdf_gives_the_same_clauses():
     """docx4 and the PDF LibreOffice printed from it: the same titles, headings and clause texts
     (the PDF's clauses also know their pages)."""
     def clauses(name: str) -> list[tuple[str, str, str]]:
-        def leaves(nodes):
-            for node in nodes:
-                yield from leaves(node.children) if node.children else [node]
-
         parsed = parse_file(FORMATS / name)
-        return [(doc.title, node.label, node.text) for doc in parsed.documents for node in leaves(doc.nodes)]
+        return [(doc.title, node.label, node.text) for doc in parsed.documents for node in _leaves(doc.nodes)]
 
     word = clauses("docx4_shanghai_insurance_exec_exam_measures.docx")
     pdf = clauses("pdf14_docx4_as_pdf_libreoffice.pdf")

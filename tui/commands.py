@@ -406,6 +406,11 @@ def cmd_show(args: argparse.Namespace) -> int:
             "document_id": document.id,
             "document": document.display_title,
             "source_path": document.source_path,
+            "source_url": document.source_url,
+            "format": document.format,
+            "reader": document.reader,
+            "pages": document.pages(clause),
+            "line": clause.line,
             "citation": str(cite),
             "doc_number": cite.doc_number,
             "issuer": cite.issuer,
@@ -414,6 +419,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             "label": clause.label,
             "title": clause.title,
             "text": clause.text,
+            "rows": clause.rows,
             "keywords": browse.keywords(store.conn, clause.id),
             "tags": ann.tags if ann else [],
             "note": ann.note if ann else "",
@@ -428,12 +434,13 @@ def cmd_show(args: argparse.Namespace) -> int:
     heading.append(clause.title)
     if clause.label or clause.title:
         emit(heading)
-    emit(clause.text)
+    emit(clause.reading_text)
     emit(Text(f"status: {data['status']}   tags: {', '.join(one_line(t) for t in data['tags']) or '-'}", style="dim"))
     if data["note"]:
         emit(f"note: {data['note']}")
     if data["keywords"]:
         emit(Text(f"keywords: {' '.join(data['keywords'])}", style="dim"))
+    emit(Text(f"source: {document.source_place(clause)}", style="dim"))
     for entry in data["history"]:
         emit(Text(f"  {entry['at']} {entry['author']}: {entry['field']} {entry['before']!r} → {entry['after']!r}",
                   style="dim"))

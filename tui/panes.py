@@ -473,10 +473,11 @@ class ClausesPane(LinePane):
                 head.add("  ✎", "pane--accent")
         lines = wrap_line(head, width - 1, hanging="  ")
         if clause.text:
-            body = StyledLine(visible(clause.text[:MAX_DRAWN_CHARACTERS]))
+            text = clause.reading_text
+            body = StyledLine(visible(text[:MAX_DRAWN_CHARACTERS]))
             self._highlight(body, body.text, 0)
             lines.extend(line.indented("  ") for line in wrap_line(body, width - 3))
-            rest = len(clause.text) - MAX_DRAWN_CHARACTERS
+            rest = len(text) - MAX_DRAWN_CHARACTERS
             if rest > 0:
                 lines.append(StyledLine("  ").add(f"… {rest:,} more characters: enter shows the whole clause",
                                                   "pane--dim"))

@@ -172,7 +172,7 @@ class ClauseScreen(Dialog):
             yield Static(plain(str(cite), "bold"), classes="dialog-title")
             if clause.label or clause.title:
                 yield Static(plain(clause.label + clause.title, "bold"))
-            yield Static(plain(clause.text))
+            yield Static(plain(clause.reading_text))
             status = ann.status if ann else "unreviewed"
             tags = "  ".join(f"#{t}" for t in ann.tags) if ann and ann.tags else "-"
             yield Static(plain(f"status: {status}   tags: {tags}"), classes="meta")
@@ -188,8 +188,7 @@ class ClauseScreen(Dialog):
                     yield Static(plain(f"{entry['at']}  {entry['author']}  {entry['field']}: "
                                        f"{entry['before'] or '—'} → {entry['after'] or '—'}  ({entry['origin']})"),
                                  classes="dim")
-            line = f", line {clause.line}" if clause.line else ""
-            yield Static(plain(f"source: {document.source_path}{line}"), classes="dim", id="clause-source")
+            yield Static(plain(f"source: {document.source_place(clause)}"), classes="dim", id="clause-source")
             yield Static(plain(f"clause id {clause.id} · key {clause.key}"), classes="dim")
 
 

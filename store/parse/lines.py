@@ -53,6 +53,7 @@ class Line:
     page: int | None = None
     rows: list[list[str]] | None = None
     style: frozenset[str] = frozenset()
+    last_page: int | None = None  # a table that runs over pages: the page it ends on
 
 
 def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, str]) -> list[Line]:
@@ -74,7 +75,8 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
         block = blocks[owner]
         number = block.line
         if block.rows is not None:
-            out.append(Line(number, line, page=block.page, rows=block.rows, style=block.style))
+            out.append(Line(number, line, page=block.page, rows=block.rows, style=block.style,
+                            last_page=block.last_page))
             continue
         if not line:
             out.append(Line(number, ""))

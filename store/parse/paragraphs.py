@@ -45,24 +45,56 @@ def assemble(lines: list[Line], joined: bool = True, wrap_width: int | None = No
     texts = [line.text for line in lines if line.text and line.rows is None]
     wrap_width = wrap_width if joined else None
     indented_style = bool(texts) and sum(1 for line in lines if line.text and line.indented) >= 0.5 * len(texts)
+    laid_out = joined and _has_layout(lines)
     paras: list[Para] = []
+    previous: Line | None = None
     previous_blank = True
     for line in lines:
         if not line.text and line.rows is None:
             previous_blank = True
             continue
         if line.rows is not None:
-            paras.append(Para(line.number, line.text, page=line.page, rows=line.rows))
-        elif joined and paras and paras[-1].rows is None and _continues(
-                paras[-1], line.text, line.indented, wrap_width, indented_style, previous_blank):
+            paras.append(Para(line.number, line.text, page=line.page, last_page=line.last_page or line.page,
+                              rows=line.rows))
+        elif paras and paras[-1].rows is None and (
+                _runs_on(previous, paras[-1], line) if laid_out else joined and _continues(
+                    paras[-1], line.text, line.indented, wrap_width, indented_style, previous_blank)):
             paras[-1].text += line.text
             paras[-1].last_line = line.text
             paras[-1].last_page = line.page
         else:
             paras.append(Para(line.number, line.text, line.indented, last_line=line.text, page=line.page,
                               last_page=line.page, style=line.style))
-        previous_blank = False
+        previous, previous_blank = line, False
     return paras
+
+
+_STARTS_PARAGRAPH = frozenset({"indent", "center", "right", "title"})
+
+
+def _has_layout(lines: list[Line]) -> bool:
+    """Whether the reader saw the page (a PDF): which lines reach the right margin and which
+    start with a first-line indent. Then those, not the lengths of the lines, tell paragraphs."""
+    texts = [line for line in lines if line.text and line.rows is None]
+    return bool(texts) and any("continues" in line.style for line in texts) \
+        and sum(1 for line in texts if "indent" in line.style) >= 0.05 * len(texts)
+
+
+def _runs_on(previous: Line | None, para: Para, line: Line) -> bool:
+    """A line that reached the right margin goes on in the next, unless the next starts a
+    paragraph of its own (GB/T 9704 indents every paragraph's first line by two characters);
+    a centred line still ends a bracket left open (an adoption note under a law's title)."""
+    if previous is None or "continues" not in previous.style or previous.rows is not None:
+        return False
+    if {"center", "right", "title"} & previous.style:
+        return False
+    if line.style & _STARTS_PARAGRAPH and not ("center" in line.style and _open_bracket(para.text)):
+        return False
+    return not (is_metadata_line(line.text) or is_metadata_line(previous.text))
+
+
+def _open_bracket(text: str) -> bool:
+    return text.count("（") + text.count("(") > text.count("）") + text.count(")") or text.count("《") > text.count("》")
 
 
 CELL_RUN_MIN = 8

@@ -32,6 +32,7 @@ class Block:
     page: int | None = None
     rows: list[list[str]] | None = None
     style: frozenset[str] = frozenset()
+    last_page: int | None = None  # a table that runs over pages: the page it ends on
 
     @property
     def is_table(self) -> bool:

@@ -458,20 +458,61 @@ def mark_styles(pages: list[Page]) -> None:
                     line.style.add("title")
 
 
+FOOTER_LINE_MAX = 12
+"""Characters in a line between a table at the foot of one page and its rest at the top of
+the next: a page number (— 3 —, 第3页), a running head or a 续表 caption, never a sentence."""
+
+_CONTINUED_CAPTION_RE = re.compile(r"^续表\s*[0-9０-９A-Za-z.\-—]*$")
+
+
 def to_blocks(pages: list[Page]) -> list[Block]:
+    """The lines and tables of the pages in reading order."""
     blocks: list[Block] = []
     for page in pages:
         items: list[tuple[float, Line | Table]] = [(line.baseline, line) for line in page.lines]
         items += [(table.top, table) for table in page.tables]
         items.sort(key=lambda item: item[0])
         for _position, item in items:
-            number = len(blocks) + 1
             if isinstance(item, Table):
-                text = "\n".join("\t".join(row) for row in item.rows)
-                blocks.append(Block(text, number, page.number, rows=item.rows))
+                rows = [list(row) for row in item.rows]
+                blocks.append(Block(_table_text(rows), 0, page.number, rows=rows))
             else:
-                blocks.append(Block(item.text, number, page.number, style=frozenset(item.style)))
+                blocks.append(Block(item.text, 0, page.number, style=frozenset(item.style)))
+    blocks = _tables_run_on(blocks)
+    for number, block in enumerate(blocks, 1):
+        block.line = number
     return blocks
+
+
+def _table_text(rows: list[list[str]]) -> str:
+    return "\n".join("\t".join(row) for row in rows)
+
+
+def _tables_run_on(blocks: list[Block]) -> list[Block]:
+    """A table cut by a page break (the same columns at the top of the next page, with only
+    a page number, a running head or a 续表 caption between, and its header not printed again)
+    is one table: its rows mean nothing apart. A table that repeats its header on each page
+    stays a table a page, each cited by its page."""
+    out: list[Block] = []
+    last_table: int | None = None  # its index in out
+    for block in blocks:
+        if block.rows is not None and block.rows and last_table is not None:
+            table = out[last_table]
+            between = out[last_table + 1:]
+            if block.page != (table.last_page or table.page) and len(block.rows[0]) == len(table.rows[0]) \
+                    and block.rows[0] != table.rows[0] \
+                    and all(len(b.text) <= FOOTER_LINE_MAX and b.rows is None for b in between):
+                table.rows.extend(block.rows)
+                table.text = _table_text(table.rows)
+                table.last_page = block.page
+                out[last_table + 1:] = [b for b in between if not _CONTINUED_CAPTION_RE.match(b.text.strip())]
+                continue
+        if block.rows is not None:
+            last_table = len(out)
+        elif len(block.text) > FOOTER_LINE_MAX:
+            last_table = None
+        out.append(block)
+    return out
 
 
 # --------------------------------------------------------------------------- metadata
