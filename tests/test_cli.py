@@ -328,6 +328,15 @@ def test_default_database_is_created_with_the_samples(tmp_path):
     assert (again["documents"], again["clauses"]) == (data["documents"], data["clauses"])
 
 
+def test_importing_into_a_new_default_database_imports_only_your_files(tmp_path):
+    env = isolated_env(tmp_path)
+    default = tmp_path / "fresh" / "policy-review.db"
+    env["POLICY_REVIEW_DB"] = str(default)
+    assert run(tmp_path, "import", "--no-keywords", str(XINZHOU), env=env).returncode == 0
+    data = json.loads(run(tmp_path, "stats", "--json", env=env).stdout)
+    assert (data["sources"], data["clauses"]) == (1, clause_count(XINZHOU))  # no samples mixed in
+
+
 def test_explicit_db_is_never_seeded(tmp_path):
     db = tmp_path / "mine.db"
     assert run(tmp_path, "import", "--no-keywords", str(XINZHOU), "--db", str(db)).returncode == 0

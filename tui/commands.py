@@ -96,20 +96,20 @@ def confirm(question: str, refusal: str, yes: bool) -> bool:
 def open_store(args: argparse.Namespace, create: bool = False, seed: bool = True) -> Store:
     """The database of --db, else the default one; the default one is created with the
     sample corpus on first use, so a newcomer sees documents at once (not by `stats`, which
-    says there is none instead: seed=False). A --db that does not exist is created only by
-    `import` and by opening the app (create=True): a mistyped path is an error, not a new
-    empty database."""
+    says there is none instead, nor by `import`, which creates it with only what it imports:
+    seed=False). A --db that does not exist is created only by `import` and by opening the
+    app (create=True): a mistyped path is an error, not a new empty database."""
     if getattr(args, "db", None):
         if not create and not Path(args.db).exists():
             raise NotFoundError(f"{args.db}: no such database (create one with `policy-review import PATH --db {args.db}`)")
         return Store(args.db)
     path = default_db_path()
     fresh = not path.exists()
-    if fresh and not seed:
+    if fresh and not seed and not create:
         raise NotFoundError(f"no database yet at {path}: `policy-review` opens the app on the sample documents, "
                             "`policy-review import PATH` imports yours")
     store = Store(path)
-    if fresh:
+    if fresh and seed:
         seed_samples(store)
     return store
 
@@ -200,7 +200,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if not confirm(question, f"{len(plan.files)} files to import from {folders}", args.yes):
             tell("nothing imported")
             return EXIT_OK
-    with open_store(args, create=True) as store:
+    with open_store(args, create=True, seed=False) as store:
         _writable(store)
         progress = _progress(None, "importing")
 
