@@ -48,6 +48,12 @@ async def test_moving_in_a_pane_updates_the_panes_to_its_right(db, tmp_path):
         document = app.main.sections.current().document
         assert document.province == "辽宁省"
         assert "辽宁" in screen_text(app)
+        # The line under the panes cites the clause now shown, not the one before the move.
+        await settle(pilot, app)
+        shown = browse.document(app.main.store.conn, app.main.clauses.current().document_id)
+        cited, hints = screen_text(app).splitlines()[-3:-1]
+        assert shown.province == "辽宁省" and f"《{shown.display_title}" in cited
+        assert hints.rstrip().endswith(f"1/{app.main.clauses.item_count()}")
         await pilot.press("l")  # into the documents
         assert app.focused is app.main.sections
         await pilot.press("j", "j")  # down to the plan, which opens into its sections

@@ -160,7 +160,13 @@ class LinePane(Widget, can_focus=True):
         self._scroll_to_cursor()
         self._frame = None
         self.refresh()
-        self.post_message(self.CursorMoved(self, new))
+        self.announce_cursor()
+
+    def announce_cursor(self) -> None:
+        """Post CursorMoved from the pane's own turn. A message made while a parent handles
+        another has that parent as its sender, and Textual stops it there: the screen would
+        never hear that the clause pane changed when a province or a document did."""
+        self.call_later(lambda: self.post_message(self.CursorMoved(self, self.cursor)))
 
     def set_cursor(self, index: int, announce: bool = True) -> None:
         if announce:

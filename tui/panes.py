@@ -411,7 +411,7 @@ class ClausesPane(LinePane):
         self.top = 0
         self.invalidate()
         self.set_cursor(cursor, announce=False)
-        self.post_message(self.CursorMoved(self, self.cursor))
+        self.announce_cursor()
 
     def refresh_annotations(self) -> None:
         self.annotations = {}
