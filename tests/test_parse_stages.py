@@ -9,9 +9,10 @@ from pathlib import Path
 from store.model import Decision
 from store.parse import lines as lines_stage
 from store.parse import paragraphs as paragraphs_stage
-from store.parse import parse_file
+from store.parse import parse_file, parse_source
 from store.parse.headings import HeadingTree
 from store.parse.paragraphs import Para
+from store.readers.base import Block, Source
 from store.readers.text import decode, source_from_text
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
@@ -140,6 +141,24 @@ def test_a_table_flattened_one_cell_per_line_is_one_paragraph():
     table = max(paras, key=lambda p: p.text.count("\n"))
     assert "（1）\n温瑞平原西片排涝工程（鹿城段）\n新建" in table.text
     assert [d.reason for d in decisions] == ["table"]
+
+
+def test_a_table_s_caption_above_it_is_its_title():
+    """From pdf2 (高污染燃料目录): 表2's caption, then its cells; a 附表 line stays an attachment."""
+    rows = [["燃料种类", "含硫量(St,d)", "灰分(Ad)", "挥发分(Vdaf)"], ["型煤", "0.5%", "-", "12.0%"]]
+    table = Block("\n".join("\t".join(r) for r in rows), 0, rows=rows)
+    texts = ["高污染燃料目录", "一、按照控制严格程度，将禁燃区内禁止燃用的燃料组合分为Ⅰ类（一般）、Ⅱ类（较严）和Ⅲ类（严格）。",
+             "表2 部分煤炭制品的组分含量限值"]
+    blocks = [Block(text, 0) for text in texts] + [table]
+    for number, block in enumerate(blocks, 1):
+        block.line = number
+    (doc,) = parse_source(Source(blocks, "docx", "test", paragraphs=True)).documents
+    (section,) = doc.nodes
+    (clause,) = section.children
+    assert (clause.title, clause.rows) == ("表2 部分煤炭制品的组分含量限值", rows)
+    assert paragraphs_stage.TABLE_CAPTION_RE.match("续表1") and paragraphs_stage.TABLE_CAPTION_RE.match("表 3-2 排放限值")
+    assert not paragraphs_stage.TABLE_CAPTION_RE.match("附表1 项目清单")
+    assert not paragraphs_stage.TABLE_CAPTION_RE.match("表彰先进集体和个人。")
 
 
 # --------------------------------------------------------------------------- units and titles

@@ -32,7 +32,7 @@ from store.parse.header import (
 )
 from store.parse.headings import HeadingTree
 from store.parse.lines import clean_lines
-from store.parse.paragraphs import assemble, join_table_cells, wrap_width_of
+from store.parse.paragraphs import assemble, captions_on_tables, join_table_cells, wrap_width_of
 from store.parse.places import assign_places
 from store.parse.shapes import clean_title
 from store.parse.units import Unit, split_units
@@ -62,7 +62,8 @@ def parse_source(source: Source, file: str = "", province: str | None = None) ->
     info = dict(source.info)
     lines = clean_lines(source.blocks, decisions, info)
     wrap_width = wrap_width_of(lines) if not source.paragraphs else None
-    paras = join_table_cells(assemble(lines, not source.paragraphs, wrap_width), decisions)
+    paras = assemble(lines, not source.paragraphs, wrap_width)
+    paras = captions_on_tables(join_table_cells(paras, decisions), decisions)
     # Only a PDF's text runs a heading into the end of the sentence before it.
     from_pdf = source.format == "pdf" or wrap_width is not None or any(d.reason == "page number" for d in decisions)
     units = split_units(paras, decisions)

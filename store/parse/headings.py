@@ -433,7 +433,7 @@ class HeadingTree:
                 node.text = ""
                 node.children[:0] = intro
                 self._finish(node.children)
-            elif paras and len(paras) == 1 and paras[0].rows is not None and not node.text:
+            elif paras and len(paras) == 1 and paras[0].rows is not None and not paras[0].caption and not node.text:
                 node.text, node.rows = paras[0].text, paras[0].rows
                 node.pages = _span(node.pages, _pages(paras))
             else:
@@ -452,7 +452,7 @@ class HeadingTree:
 
 
 def _clause(para: Para) -> Node:
-    return Node("", "", para.text, line=para.line, rows=para.rows, pages=_pages([para]))
+    return Node("", para.caption, para.text, line=para.line, rows=para.rows, pages=_pages([para]))
 
 
 def _pages(paras: list[Para]) -> tuple[int, int] | None:

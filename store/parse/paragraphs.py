@@ -32,6 +32,7 @@ class Para:
     last_page: int | None = None
     rows: list[list[str]] | None = None  # a table
     style: frozenset[str] = frozenset()
+    caption: str = ""  # a table's 表N caption, printed above it
 
 
 def wrap_width_of(lines: list[Line]) -> int | None:
@@ -95,6 +96,26 @@ def _runs_on(previous: Line | None, para: Para, line: Line) -> bool:
 
 def _open_bracket(text: str) -> bool:
     return text.count("（") + text.count("(") > text.count("）") + text.count(")") or text.count("《") > text.count("》")
+
+
+TABLE_CAPTION_RE = re.compile(r"^(?:续)?表\s*[0-9０-９一二三四五六七八九十]+(?:[-－.．][0-9０-９]+)?(?=[\s：:　]|$)[^。；]{0,60}$")
+"""表1 禁燃区内禁止燃用的燃料组合类别, 表 3-2 …, 续表1: the caption GB/T 9704 documents print
+above a table (附表N is an attachment, not a caption)."""
+
+
+def captions_on_tables(paras: list[Para], decisions: list[Decision]) -> list[Para]:
+    """A 表N caption right above a table is the table's title, not a clause of its own."""
+    out: list[Para] = []
+    for para in paras:
+        previous = out[-1] if out else None
+        if para.rows is not None and previous is not None and previous.rows is None \
+                and previous.role == "body" and TABLE_CAPTION_RE.match(previous.text):
+            para.caption = previous.text
+            out.pop()
+            decisions.append(Decision(previous.line, previous.text, "table caption",
+                                      "a 表N line right above a table: the table's title", kept=True))
+        out.append(para)
+    return out
 
 
 CELL_RUN_MIN = 8
