@@ -128,11 +128,18 @@ class Clause:
     @property
     def reading_text(self) -> str:
         """The text as a reader sees it: a table's cells apart by │, a row to a line (the
-        stored text keeps tabs, which a terminal expands unpredictably)."""
+        stored text keeps tabs, which a terminal expands unpredictably), without the empty
+        cells a merged cell leaves at the end of a row."""
         rows = self.rows
         if not rows:
             return self.text
-        return "\n".join(" │ ".join(" ".join(cell.split()) for cell in row) for row in rows)
+        lines = []
+        for row in rows:
+            cells = [" ".join(cell.split()) for cell in row]
+            while len(cells) > 1 and not cells[-1]:
+                cells.pop()
+            lines.append(" │ ".join(cells))
+        return "\n".join(lines)
 
 
 @dataclass
