@@ -171,6 +171,15 @@ def test_merged_cells_appear_once_and_hidden_copies_are_dropped():
     assert table.rows == [["序号", "奖补资金（万元）", ""], ["", "市级", "县级"], ["1", "100", "50"]]
 
 
+def test_a_page_hidden_until_its_script_reveals_it_is_read():
+    """A district portal's <body style='visibility: hidden'> (holdout2's 助餐配餐 办法)."""
+    source = read_path(Path(__file__).parent / "fixtures" / "corpus" / "holdout2"
+                       / "measures_guangzhou_elderly_meal_services_2024.html")
+    found = [block.text.strip() for block in source.blocks]
+    assert "广州市老年人助餐配餐服务管理办法" in found
+    assert any(text.startswith("第三十八条") for text in found)
+
+
 @pytest.mark.parametrize("charset", ["gb2312", "GBK", "gb18030"])
 def test_every_gb_charset_is_read_as_gb18030(charset):
     """䶮 is outside GB2312 and GBK: a page labelled gb2312 that uses it still reads."""

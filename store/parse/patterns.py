@@ -31,7 +31,9 @@ ORG_SUFFIXES = (
     "中心", "协会", "银行", "支行", "分行", "人民法院", "人民检察院", "联合会", "小组",
     "人民政府辦公廳", "辦公廳", "辦公室", "委員會", "管委會", "領導小組", "總局", "聯合會",
 )
-_ORG_RE = re.compile(r"^[\u4e00-\u9fff（）()、\s]{2,40}$")
+_ORG_RE = re.compile(r"^[\u4e00-\u9fff（）()、“”\s]{2,50}$")
+"""An issuing body's name: Chinese, brackets and the quotes of a programme's name
+(推进“三地一区”建设领导小组…办公室)."""
 
 RECIPIENT_HINTS = ("各", "人民政府", "政府", "部门", "单位", "委", "办", "局", "厅", "管委会", "有关")
 STANDARD_CODE_RE = re.compile(r"^(?:ICS(?:\s*[0-9.]+)?|CCS\s*[A-Z]\s*[0-9]{0,2}|[A-Z](?:\s*[0-9]{2})?)$")
@@ -127,7 +129,7 @@ def is_org_line(line: str) -> bool:
     if not _ORG_RE.match(line) or "，" in line or "。" in line:
         return False
     compact = re.sub(r"\s+", "", line)
-    return compact.endswith(ORG_SUFFIXES) and (len(compact) <= 30 or len(org_names(line)) > 1)
+    return compact.endswith(ORG_SUFFIXES) and (len(compact) <= 40 or len(org_names(line)) > 1)
 
 
 def org_names(line: str) -> list[str]:

@@ -81,11 +81,12 @@ def looks_like_document_title(text: str) -> bool:
 
 
 def is_notice_title_start(text: str) -> bool:
-    """关于印发… or an issuer followed by 关于: 浙江省人民政府办公厅关于印发…"""
+    """关于印发… or an issuer followed by 关于: 浙江省人民政府办公厅关于印发…, also a long one
+    (安徽省推进“三地一区”建设领导小组改革开放新高地执行小组办公室关于…)."""
     position = text.find("关于")
     if position < 0:
         position = text.find("關於")
-    return 0 <= position <= 20
+    return 0 <= position <= 20 or 20 < position <= 45 and patterns.is_org_line(text[:position])
 
 
 _QUOTE_SPACE_RE = re.compile(r"\s+(?=[“”\"《》（）])|(?<=[“”\"《》（）])\s+")

@@ -24,6 +24,13 @@ from store.parse.shapes import (
 )
 
 _REFERENCE_RE = re.compile(r"《([^《》]{4,80})》")
+_NESTED_QUOTES = str.maketrans("〈〉", "《》")
+
+
+def title_key(title: str) -> str:
+    """A title as compared with another: folded, and a title quoted inside a quoted title
+    (《关于对接〈协定〉的意见》) written as when it stands alone (关于对接《协定》的意见)."""
+    return fold(title).translate(_NESTED_QUOTES)
 
 
 @dataclass
@@ -71,7 +78,7 @@ def _without_repeated_title(paras: list[Para], dropped: list[Decision]) -> list[
     """A title line printed twice in a row near the top is one title."""
     for index in range(min(len(paras) - 1, REPEATED_TITLE_WINDOW)):
         first, second = paras[index], paras[index + 1]
-        if first.text == second.text and _is_title_like(first.text) and len(first.text) >= 6:
+        if title_key(first.text) == title_key(second.text) and _is_title_like(first.text) and len(first.text) >= 6:
             dropped.append(Decision(second.line, second.text, "duplicate title", "the title printed again"))
             return paras[:index + 1] + paras[index + 2:]
     return paras
@@ -163,7 +170,7 @@ def _split_notice(paras: list[Para], dropped: list[Decision]) -> list[Unit]:
     """Split the part before the attachments into a covering notice (or news wrapper) and the
     document it covers, found by the title the notice names: 现将《X》印发给你们, 关于印发X的通知."""
     for ref_index, text, title, ref_end in _titles_named(paras):
-        key = fold(title)
+        key = title_key(title)
         found = _find_title(paras, ref_index, key, text, ref_end) if len(key) >= 6 else None
         if not found:
             continue
@@ -188,8 +195,8 @@ def _documents_covered(paras: list[Para], start: int, span: int, title: str, ref
     """The documents a notice covers, from the first one's title on: a notice may issue two
     (印发《A》和《B》的通知), each then standing under its own title, in the order named."""
     units = [Unit("main", paras[start + span:], title=title, line=paras[start].line)]
-    named = dict.fromkeys(fold(t) for _i, _text, t, _end in _titles_named(paras))
-    named.pop(fold(title), None)
+    named = dict.fromkeys(title_key(t) for _i, _text, t, _end in _titles_named(paras))
+    named.pop(title_key(title), None)
     for key in named:
         current = units[-1]
         found = _find_title(current.paras, -1, key, "", 0) if len(key) >= 6 else None
@@ -219,7 +226,7 @@ def _find_title(paras: list[Para], ref_index: int, key: str, ref_text: str, ref_
             if span > 1 and (len(piece) > 40 or "。" in piece):
                 break
             joined += piece
-            folded = fold(joined)
+            folded = title_key(joined)
             if _same_title(folded, key):
                 # （2021—2025年） on the line under the title belongs to it even when the
                 # notice quotes the title without it.
@@ -253,15 +260,21 @@ def _glued_title(text: str, key: str) -> int | None:
     for cut in range(len(stripped) - 1, -1, -1):
         if stripped[cut] in TERMINAL:
             tail = stripped[cut + 1:]
-            if tail and _same_title(fold(tail), key):
+            if tail and _same_title(title_key(tail), key):
                 return cut + 1
             return None
     return None
 
 
+TITLE_MAX = 80
+"""The longest line taken for a title, but for a notice's (issuer + 关于 + … + 的通知), which
+can run to twice that when a long issuer issues a long-named document."""
+
+
 def _is_title_like(text: str) -> bool:
+    long_notice = len(text) <= 2 * TITLE_MAX and is_notice_title_start(text) and text.endswith(DOC_TYPE_SUFFIXES)
     return (
-        len(text) <= 80 and "。" not in text and not text.endswith(("：", ":", "；", "，"))
+        (len(text) <= TITLE_MAX or long_notice) and "。" not in text and not text.endswith(("：", ":", "；", "，"))
         and not is_bracketed_note(text) and not numbering.match(text) and not is_metadata_line(text)
         and not patterns.is_recipients_line(text)
     )

@@ -111,8 +111,11 @@ def read(data: bytes) -> Source:
 
 def _drop_hidden(tree) -> None:
     """Remove hidden elements (the duplicate copies some sites keep): the outermost ones,
-    which takes the others with them."""
-    hidden = [node for node in tree.css("[hidden], [style]") if _is_hidden(node)]
+    which takes the others with them. An element that holds most of the page's text (a
+    `<body style="visibility: hidden">` that the page's script reveals) is the page itself."""
+    page_text = _text_length(tree.body) if tree.body is not None else 0
+    hidden = [node for node in tree.css("[hidden], [style]")
+              if _is_hidden(node) and _text_length(node) <= page_text / 2]
     ids = {node.mem_id for node in hidden}
     for node in [node for node in hidden if not _within(node.parent, ids)]:
         node.decompose()
