@@ -180,6 +180,16 @@ def test_a_page_hidden_until_its_script_reveals_it_is_read():
     assert any(text.startswith("第三十八条") for text in found)
 
 
+def test_a_document_saved_from_word_in_sections_is_read_whole():
+    """A notice whose 附表3–6 are in Word's second section (`page: WordSection2`), the page
+    without a container the reader knows (holdout2's 就业见习基地 notice)."""
+    source = read_path(Path(__file__).parent / "fixtures" / "corpus" / "holdout2"
+                       / "notice_guangzhou_employment_internship_bases_2019.html")
+    found = [block.text.strip() for block in source.blocks]
+    assert found[0] == "穗人社规字〔2019〕6号"
+    assert [text for text in found if text.startswith("附表")] == [f"附表{n}" for n in range(1, 7)]
+
+
 @pytest.mark.parametrize("charset", ["gb2312", "GBK", "gb18030"])
 def test_every_gb_charset_is_read_as_gb18030(charset):
     """䶮 is outside GB2312 and GBK: a page labelled gb2312 that uses it still reads."""

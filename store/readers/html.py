@@ -437,7 +437,30 @@ def _densest(body):
         entry[1] += length
     if not scores:
         return body
-    return max(scores.values(), key=lambda entry: entry[1])[0]
+    return _whole_word_document(max(scores.values(), key=lambda entry: entry[1])[0])
+
+
+_WORD_SECTION_RE = re.compile(r"WordSection\d+", re.I)
+
+
+def _whole_word_document(holder):
+    """A document saved from Word as HTML comes in sections (`<div class="WordSection1">`,
+    `style="page: WordSection2"`: one per page setup, an attachment's table often its own):
+    the densest one is a part, the element holding them all is the document."""
+    def is_section(node) -> bool:
+        attrs = node.attributes
+        return bool(_WORD_SECTION_RE.search(f"{attrs.get('class') or ''} {attrs.get('style') or ''}"))
+
+    node = holder
+    while node is not None and not is_section(node):
+        node = node.parent
+    if node is None or node.parent is None:
+        return holder
+    parent = node.parent
+    while parent.parent is not None and parent.tag != "body" \
+            and not any(is_section(child) and child.mem_id != node.mem_id for child in parent.iter()):
+        parent = parent.parent
+    return parent if any(is_section(child) and child.mem_id != node.mem_id for child in parent.iter()) else holder
 
 
 # ------------------------------------------------------------------------------ blocks
