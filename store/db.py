@@ -229,7 +229,8 @@ CREATE TABLE validity_history (
     author TEXT NOT NULL,
     at TEXT NOT NULL,
     origin TEXT NOT NULL DEFAULT 'edit',
-    undone INTEGER NOT NULL DEFAULT 0
+    undone INTEGER NOT NULL DEFAULT 0,
+    after_history INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX validity_history_identity ON validity_history(identity, id);
 ALTER TABLE annotations ADD COLUMN validity TEXT;

@@ -312,8 +312,10 @@ def extract(title: str, text: str, document_date: str | None = None) -> list[Tar
                               m.start(), m.end()))
     for deadline in deadlines:
         if not deadline.used:
-            left, right = _phrase(text, deadline.start, deadline.end)
-            targets.append(Target(text[deadline.end:right].strip(" ，,")[:24] or text[left:deadline.start][-24:],
+            left, _right = _phrase(text, deadline.start, deadline.end)
+            ends = [i for i in (text.find(c, deadline.end) for c in _PHRASE_END + "（(") if i >= 0]
+            action = text[deadline.end:min(ends, default=len(text))].strip(" ，,、:：")
+            targets.append(Target(action[:24] or text[left:deadline.start].strip()[-24:],
                                   None, "", "", None, deadline.value, deadline.text, deadline.start, deadline.end))
     targets.sort(key=lambda t: t.start)
     return targets

@@ -3,8 +3,8 @@
 clause's own status with a reason and a reference (被〔2021〕21号 第十二条 取代).
 
 A reviewer's document status is kept by document identity, so it survives re-imports; its
-changes are kept in validity_history and undone with the annotations' undo (`undo` here
-takes whichever was the reviewer's last change); a clause's status lives on its annotation
+changes are kept in validity_history (with the last annotation history row at the time, so
+that `undo` here takes whichever was the reviewer's last change); a clause's status lives on its annotation
 (store.annotations.set_validity), with the annotations' history, re-attachment and exchange.
 What a clause is shown as: its own status, else its document's (the reviewer's, else the
 site's).
@@ -140,7 +140,8 @@ def _write_document(conn, identity: str, status, reason, reference, author, stam
                         updated_at = excluded.updated_at""", (identity, status, reason, reference, author, stamp))
     else:
         conn.execute("DELETE FROM document_validity WHERE identity = ?", (identity,))
-    conn.execute("INSERT INTO validity_history (identity, before, after, author, at, origin) VALUES (?, ?, ?, ?, ?, ?)",
+    conn.execute("""INSERT INTO validity_history (identity, before, after, author, at, origin, after_history)
+                    VALUES (?, ?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM history))""",
                  (identity, before, after, author, stamp, origin))
     return True
 
@@ -157,15 +158,15 @@ def undo(store: Store, author: str) -> str | None:
     from store import annotations
 
     conn = store.conn
-    mine = conn.execute("""SELECT id, identity, before, after, at FROM validity_history
+    mine = conn.execute("""SELECT id, identity, before, after, after_history FROM validity_history
                            WHERE author = ? AND origin = 'edit' AND undone = 0 ORDER BY id DESC LIMIT 1""",
                         (author,)).fetchone()
     last_annotation = conn.execute(
-        f"""SELECT max(at) FROM history WHERE author = ? AND origin IN ('edit', 'import')
+        f"""SELECT max(id) FROM history WHERE author = ? AND origin IN ('edit', 'import')
             AND batch NOT IN ({annotations._UNDONE_BATCHES})""", (author,)).fetchone()[0]
     if mine is None or (last_annotation is not None and last_annotation > mine[4]):
         return annotations.undo(store, author)
-    history_id, identity, before, after, _at = mine
+    history_id, identity, before, after, _after_history = mine
     with store.transaction() as conn:
         current = conn.execute("SELECT status, reason, reference FROM document_validity WHERE identity = ?",
                                (identity,)).fetchone()
