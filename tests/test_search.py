@@ -668,9 +668,9 @@ def test_valid_agrees_with_a_scan_of_each_clause_status(tmp_db):
 
     conn = tmp_db.conn
     documents = browse.documents(conn)
-    validity.set_document(tmp_db, documents[0].id, "已废止", "甲")
+    validity.set_document(tmp_db, documents[1].id, "已废止", "甲")
     validity.set_document(tmp_db, documents[2].id, "已修改", "甲")
-    some = browse.clauses_page(conn, documents[0].id, 0, 1)
+    some = browse.clauses_page(conn, documents[1].id, 0, 1)
     annotations.set_validity(tmp_db, [some[0].id], "现行有效", "甲")
     statuses = {cid: validity.clause_validity(conn, cid).status for cid, *_ in all_clauses(conn)}
     assert found(conn, "valid:no") == {c for c, s in statuses.items() if s in validity.NOT_IN_FORCE} != set()
