@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from store import annotations, browse, selection
+from store.analysis import validity
 from store.db import Store
 from tui import sharing
 from tui.annotating import Annotator
@@ -175,7 +176,9 @@ class MainScreen(Screen):
                 detail.show_document(row.document)
         else:
             ann = self.clauses.annotations.get(clause.id)
-            detail.show_clause(browse.citation(self.store.conn, clause.id), ann.note if ann else "")
+            status = validity.clause_validity(self.store.conn, clause.id)
+            detail.show_clause(browse.citation(self.store.conn, clause.id), ann.note if ann else "",
+                               status.describe() if status.status and status.status != validity.IN_FORCE else "")
         self.update_status()
 
     @on(LinePane.CursorMoved, "#clauses")
@@ -366,6 +369,25 @@ class MainScreen(Screen):
                 self.apply_filter('tag:"' + tag.replace('"', '""') + '"')
 
         self.app.push_screen(TagsScreen(self.store, self.app.author), done)
+
+    def action_agencies_view(self) -> None:
+        from tui.agencies_screen import AgenciesScreen
+
+        def done(agency: str | None) -> None:
+            if agency:
+                self.apply_filter('agency:"' + agency.replace('"', '""') + '"')
+
+        self.app.push_screen(AgenciesScreen(self.db_path), done)
+
+    def action_targets_view(self) -> None:
+        from tui.targets_screen import TargetsScreen
+
+        def done(sort_key: int | None) -> None:
+            if sort_key is not None:
+                self.go_to_clause(sort_key)
+                self.clauses.focus()
+
+        self.app.push_screen(TargetsScreen(self.db_path), done)
 
     def action_orphans(self) -> None:
         clause = self.clauses.current()
