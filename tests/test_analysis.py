@@ -133,6 +133,8 @@ def test_agencies_on_a_line_of_their_own_in_a_table_column_and_in_running_text(t
     ("第十二条 县级以上人民政府应当于2015年9月1日发布公告。", "2016-06-01", []),
     ("对年产30万吨以下的煤矿全部关停，企业级平台省级给予一次性奖补100万元。", None, []),
     ("高一学生参加考试的科目原则上不超过4科，最低首付款比例为20%。", None, []),
+    ("产能现状：截至2015年底，全省共有各类煤矿154处。其中，120万吨以上的煤矿22处。主要目标：到2020年压减产能300万吨。",
+     None, [("300万吨", "2020", "压减")]),
 ])
 def test_targets_and_what_is_no_target(text, document_date, expected):
     found = [(t.value_text, t.deadline, t.direction) for t in targets.extract("", text, document_date)]

@@ -48,7 +48,7 @@ _START_RE = re.compile(r"(?:从|自)(?P<year>20\d\d)年(?:(?P<month>\d{1,2})月(
 _UNITS = ("个百分点", "百分点", "%", "‰", "亿千瓦", "万千瓦", "千瓦", "亿斤", "万斤", "万吨", "吨", "万亩", "亩",
           "公里", "千米", "万平方米", "平方米", "万人次", "人次", "万人", "万名", "万户", "万家", "万个", "万台",
           "亿元", "万元", "元/年", "元", "亿", "人", "名", "家", "户", "个", "项", "所", "条", "座", "处", "台", "场",
-          "套", "辆", "兆", "倍", "件", "批", "种")
+          "套", "辆", "兆", "倍", "件", "批")
 _QUANTITY_RE = re.compile(
     r"(?P<number>\d+(?:\.\d+)?(?:[-~](?:\d+(?:\.\d+)?))?)(?P<unit>" + "|".join(re.escape(u) for u in _UNITS) + r")"
     r"(?P<after>以上|以下|及以上|及以下|以内|左右)?")
@@ -60,7 +60,7 @@ _DIRECTIONS = ("提高到", "提升到", "增加到", "增长到", "扩大到", 
                "压减", "削减", "化解", "淘汰", "退出", "新增", "增加", "增长", "提高", "提升", "完成", "建成",
                "建设", "培育", "形成", "打造", "置换", "处置", "累计", "引进", "发布", "遴选", "实现", "达")
 _LIMIT_WORDS = ("不超过", "不得超过", "不高于", "最高", "最低", "最长", "首付", "计征", "预征", "收费", "罚款",
-                "奖补", "补贴", "补助", "贴息", "奖励", "资助", "截至", "截止", "共有", "现状", "去年", "上年")
+                "奖补", "补贴", "补助", "贴息", "奖励", "资助", "去年", "上年")
 _STATE_WORDS = ("现有", "目前", "已有", "已经", "原有", "现在")
 """Words of how things are: a number after them is no target unless a verb of change stands
 between (由目前的4.9%降低0.5个百分点: 0.5 is one, 4.9 is not)."""
@@ -146,7 +146,7 @@ def _deadlines(text: str, issued: date | None, opening: int) -> list[_Deadline]:
         before = text[max(0, m.start() - 3):m.start()]
         if after[:1] in ("起", "度", "版", "第", "至", "-", "—") or after.startswith(("以来", "以后", "开始")):
             continue
-        if "截至" in before or "截止" in before or "自" in before[-1:] or "从" in before[-1:]:
+        if "截" in text[max(0, m.start() - 2):m.start() + 1] or "自" in before[-1:] or "从" in before[-1:]:
             continue
         if issued and year < issued.year and not m["to"]:
             continue
@@ -223,6 +223,21 @@ def _phrase(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+_STATE_SENTENCE = ("截至", "截止", "现状", "共有")
+"""A sentence that says how things stand (产能现状：截至2015年底，全省共有各类煤矿154处…), and the
+其中 sentence after it, hold no target."""
+
+
+def _describes_the_present(text: str, position: int) -> bool:
+    start = max(text.rfind(c, 0, position) for c in _SENTENCE_END) + 1
+    sentence = text[start:position]
+    if any(word in sentence for word in _STATE_SENTENCE):
+        return True
+    if sentence.lstrip().startswith("其中") and start > 1:
+        return _describes_the_present(text, start - 1)
+    return False
+
+
 def _is_target(text: str, m: re.Match) -> bool:
     start, end = m.start(), m.end()
     unit, after = m["unit"], m["after"]
@@ -240,6 +255,8 @@ def _is_target(text: str, m: re.Match) -> bool:
     left, right = _phrase(text, start, end)
     phrase = text[left:right]
     before = text[left:start]
+    if _describes_the_present(text, start):
+        return False
     if any(word in phrase for word in _LIMIT_WORDS):
         return False
     for word in _STATE_WORDS:
