@@ -84,7 +84,7 @@ async def test_a_document_no_longer_in_force_wears_a_badge(db, tmp_path):
 async def test_views_and_words_are_in_the_palette_and_help(db, tmp_path):
     from tui.palette import ACTIONS
 
-    assert {"agencies_view", "targets_view"} <= {action for _name, _help, action in ACTIONS}
+    assert {"view('agencies')", "view('targets')"} <= {action for _name, _help, action in ACTIONS}
     app = make_app(db, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)

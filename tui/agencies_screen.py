@@ -73,3 +73,13 @@ class AgenciesScreen(Dialog):
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
         self.dismiss(self.rows[int(event.row_key.value)].name)
+
+
+def open_view(screen) -> None:
+    """The main screen's A: the view, then a filter to the agency chosen."""
+
+    def done(agency: str | None) -> None:
+        if agency:
+            screen.apply_filter('agency:"' + agency.replace('"', '""') + '"')
+
+    screen.app.push_screen(AgenciesScreen(screen.db_path), done)

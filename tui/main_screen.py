@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from importlib import import_module
 from pathlib import Path
 
 from textual import events, on
@@ -176,9 +177,8 @@ class MainScreen(Screen):
                 detail.show_document(row.document)
         else:
             ann = self.clauses.annotations.get(clause.id)
-            status = validity.clause_validity(self.store.conn, clause.id)
             detail.show_clause(browse.citation(self.store.conn, clause.id), ann.note if ann else "",
-                               status.describe() if status.status and status.status != validity.IN_FORCE else "")
+                               validity.clause_validity(self.store.conn, clause.id).warning())
         self.update_status()
 
     @on(LinePane.CursorMoved, "#clauses")
@@ -370,24 +370,9 @@ class MainScreen(Screen):
 
         self.app.push_screen(TagsScreen(self.store, self.app.author), done)
 
-    def action_agencies_view(self) -> None:
-        from tui.agencies_screen import AgenciesScreen
-
-        def done(agency: str | None) -> None:
-            if agency:
-                self.apply_filter('agency:"' + agency.replace('"', '""') + '"')
-
-        self.app.push_screen(AgenciesScreen(self.db_path), done)
-
-    def action_targets_view(self) -> None:
-        from tui.targets_screen import TargetsScreen
-
-        def done(sort_key: int | None) -> None:
-            if sort_key is not None:
-                self.go_to_clause(sort_key)
-                self.clauses.focus()
-
-        self.app.push_screen(TargetsScreen(self.db_path), done)
+    def action_view(self, name: str) -> None:
+        """A view of its own (agencies, targets): its module is loaded when asked for."""
+        import_module(f"tui.{name}_screen").open_view(self)
 
     def action_orphans(self) -> None:
         clause = self.clauses.current()

@@ -102,3 +102,14 @@ class TargetsScreen(Dialog):
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
         self.dismiss(self.targets[int(event.row_key.value)].sort_key)
+
+
+def open_view(screen) -> None:
+    """The main screen's W: the view, then the clause of the target chosen."""
+
+    def done(sort_key: int | None) -> None:
+        if sort_key is not None:
+            screen.go_to_clause(sort_key)
+            screen.clauses.focus()
+
+    screen.app.push_screen(TargetsScreen(screen.db_path), done)

@@ -75,6 +75,10 @@ class Validity:
     def in_force(self) -> bool:
         return self.status not in NOT_IN_FORCE
 
+    def warning(self) -> str:
+        """What the citation line says of a clause that is not simply in force, else ''."""
+        return self.describe() if self.status and self.status != IN_FORCE else ""
+
     def describe(self) -> str:
         """已废止（被〔2021〕21号 第十二条 取代：reason） — for details and citations."""
         if not self.status:
