@@ -195,6 +195,23 @@ CREATE TABLE clause_agencies (
     PRIMARY KEY (clause_id, agency_id, role)
 ) WITHOUT ROWID;
 CREATE INDEX clause_agencies_agency ON clause_agencies(agency_id, role, sort_key);
+CREATE TABLE agency_totals (
+    agency_id INTEGER NOT NULL,
+    province_rank INTEGER NOT NULL,
+    lead INTEGER NOT NULL,
+    partner INTEGER NOT NULL,
+    PRIMARY KEY (agency_id, province_rank)
+) WITHOUT ROWID;
+CREATE TRIGGER clause_agencies_added AFTER INSERT ON clause_agencies BEGIN
+    INSERT INTO agency_totals (agency_id, province_rank, lead, partner)
+    VALUES (new.agency_id, new.sort_key >> 56, new.role = 'lead', new.role = 'partner')
+    ON CONFLICT (agency_id, province_rank) DO UPDATE
+    SET lead = lead + (new.role = 'lead'), partner = partner + (new.role = 'partner');
+END;
+CREATE TRIGGER clause_agencies_removed AFTER DELETE ON clause_agencies BEGIN
+    UPDATE agency_totals SET lead = lead - (old.role = 'lead'), partner = partner - (old.role = 'partner')
+    WHERE agency_id = old.agency_id AND province_rank = old.sort_key >> 56;
+END;
 CREATE TABLE targets (
     id INTEGER PRIMARY KEY,
     clause_id INTEGER NOT NULL REFERENCES clauses(id) ON DELETE CASCADE,

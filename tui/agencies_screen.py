@@ -58,9 +58,8 @@ class AgenciesScreen(Dialog):
         self.rows = rows
         table = self.query_one(DataTable)
         table.clear()
-        for index, row in enumerate(rows):
-            table.add_row(safe_text(row.province), safe_text(row.name), safe_text(str(row.lead or "")),
-                          safe_text(str(row.partner or "")), key=str(index))
+        table.add_rows((safe_text(row.province), safe_text(row.name), safe_text(str(row.lead or "")),
+                        safe_text(str(row.partner or ""))) for row in rows)
         provinces = len({r.province for r in rows})
         summary = (f"{len(rows)} agencies in {provinces} province{'s' * (provinces != 1)}" if rows
                    else "no agency is named as lead or partner in these documents")
@@ -72,7 +71,7 @@ class AgenciesScreen(Dialog):
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
-        self.dismiss(self.rows[int(event.row_key.value)].name)
+        self.dismiss(self.rows[event.cursor_row].name)
 
 
 def open_view(screen) -> None:

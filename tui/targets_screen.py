@@ -4,7 +4,6 @@ year; enter goes to the clause. Read in a worker with its own connection."""
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from textual import on, work
@@ -26,11 +25,12 @@ SORTS = {
     "value": lambda t: (t.value is None, -(t.value or 0), t.sort_key),
 }
 BAR_WIDTH = 40
+SHOWN = 5000
+"""Targets the table holds (in reading order); the timeline counts them all."""
 
 
-def timeline(targets: list[tables.StoredTarget], width: int = BAR_WIDTH) -> str:
+def timeline(years: dict[int, int], width: int = BAR_WIDTH) -> str:
     """How many targets fall due each year, as bars: 2018 ████ 19."""
-    years = Counter(t.due_year for t in targets if t.due_year)
     if not years:
         return "no target has a deadline"
     most = max(years.values())
@@ -74,22 +74,23 @@ class TargetsScreen(Dialog):
     @work(thread=True, exclusive=True, description="reading the targets")
     def _read(self) -> None:
         with Store(self.db_path) as store:
-            found = tables.targets_list(store.conn, self.province, self.due)
-        self.app.call_from_thread(self.show_targets, found)
+            found = tables.targets_list(store.conn, self.province, self.due, limit=SHOWN)
+            years, total = tables.due_years(store.conn, self.province)
+        self.app.call_from_thread(self.show_targets, found, years, total)
 
-    def show_targets(self, found: list[tables.StoredTarget]) -> None:
+    def show_targets(self, found: list[tables.StoredTarget], years: dict[int, int], total: int) -> None:
         self.targets = found
-        self.query_one("#targets-timeline", Static).update(plain(timeline(found)))
+        more = f"\n(the table shows the first {len(found):,} of {total:,} in reading order: " \
+               "`policy-review targets --due YEAR` lists a year's)" if total > len(found) else ""
+        self.query_one("#targets-timeline", Static).update(plain(timeline(years) + more))
         self._fill()
 
     def _fill(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
         self.targets.sort(key=SORTS[self.order])
-        for index, target in enumerate(self.targets):
-            where = f"《{target.document}》{browse.display_path(target.path)}"
-            table.add_row(safe_text(target.deadline or "—"), safe_text(target.province), safe_text(target.what),
-                          safe_text(where), key=str(index))
+        table.add_rows((safe_text(t.deadline or "—"), safe_text(t.province), safe_text(t.what),
+                        safe_text(f"《{t.document}》{browse.display_path(t.path)}")) for t in self.targets)
 
     def action_sort(self, order: str) -> None:
         self.order = order
@@ -101,7 +102,7 @@ class TargetsScreen(Dialog):
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
-        self.dismiss(self.targets[int(event.row_key.value)].sort_key)
+        self.dismiss(self.targets[event.cursor_row].sort_key)
 
 
 def open_view(screen) -> None:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from store.analysis.agencies import LEAD, Mention
 from store.analysis.targets import Target
-from store.db import PROVINCE_SHIFT
 from store.normalize import fold
 
 
@@ -53,17 +52,16 @@ class AgencyCount:
 
 def agency_counts(conn: sqlite3.Connection, province: str | None = None) -> list[AgencyCount]:
     """Agencies with their number of clauses as lead and as partner, per province (the
-    province of the documents: sort keys say it), most clauses first. Read from the index
-    on (agency, role, sort key) alone."""
-    sql = """SELECT ca.agency_id, ca.sort_key >> ? AS rank, sum(ca.role = 'lead'), sum(ca.role = 'partner')
-             FROM clause_agencies ca"""
-    params: list = [PROVINCE_SHIFT]
+    province of the documents: sort keys say it), most clauses first. Read from
+    agency_totals, which triggers on clause_agencies keep (a cascade from a removed document
+    too)."""
+    sql = "SELECT agency_id, province_rank, lead, partner FROM agency_totals WHERE lead + partner > 0"
+    params: list = []
     if province is not None:
-        from store.db import province_key_range
+        from store import regions
 
-        sql += " WHERE ca.sort_key BETWEEN ? AND ?"
-        params.extend(province_key_range(province))
-    sql += " GROUP BY ca.agency_id, rank"
+        sql += " AND province_rank = ?"
+        params.append(regions.province_rank(province))
     counted = conn.execute(sql, params).fetchall()
     names = dict(conn.execute("SELECT id, name FROM agencies"))
     provinces = {rank: name for name, rank in conn.execute("SELECT name, rank FROM provinces")}
@@ -124,6 +122,17 @@ _TARGET_COLUMNS = """t.id, t.clause_id, t.sort_key, t.subject, t.value, t.value_
 def targets_of(conn: sqlite3.Connection, clause_id: int) -> list[StoredTarget]:
     return [StoredTarget(*row) for row in conn.execute(
         f"SELECT {_TARGET_COLUMNS} FROM targets t WHERE t.clause_id = ? ORDER BY t.span_start", (clause_id,))]
+
+
+def due_years(conn: sqlite3.Connection, province: str | None = None) -> tuple[dict[int, int], int]:
+    """How many targets fall due each year, and how many there are in all (the timeline)."""
+    where, params = "", []
+    if province is not None:
+        from store.db import province_key_range
+
+        where, params = " WHERE sort_key BETWEEN ? AND ?", list(province_key_range(province))
+    rows = conn.execute(f"SELECT due_year, count(*) FROM targets{where} GROUP BY due_year", params).fetchall()
+    return {year: n for year, n in rows if year is not None}, sum(n for _y, n in rows)
 
 
 def targets_list(conn: sqlite3.Connection, province: str | None = None, due: int | None = None,

@@ -18,10 +18,13 @@ list number, a threshold or a condition (30万吨以下的煤矿, 对…高于12
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-_FULL = str.maketrans("０１２３４５６７８９．％－～，；：（）", "0123456789.%-~,;:()")
+_FULL = str.maketrans("０１２３４５６７８９．％－～", "0123456789.%-~")
+_FULL_RE = re.compile("[０-９．％－～]")
 """Full-width digits and signs as ASCII, one character for one, so positions stay put."""
 
 _CHINESE_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -217,10 +220,23 @@ def _scope(text: str, deadlines: list[_Deadline], opening: int) -> None:
         deadline.scope_end = end
 
 
+_PHRASE_END_RE = re.compile("[" + re.escape(_PHRASE_END) + "]")
+_SENTENCE_END_RE = re.compile("[" + re.escape(_SENTENCE_END) + "]")
+_ANYTHING_RE = re.compile(r"[0-9０-９]|年|五")
+"""A clause without digits, 年 or a plan (十三五) holds no target: most are read no further."""
+
+
+@lru_cache(maxsize=4)
+def _ends(text: str) -> tuple[list[int], list[int]]:
+    """Where the phrases and the sentences of a text end, found once per text."""
+    return ([m.start() for m in _PHRASE_END_RE.finditer(text)],
+            [m.start() for m in _SENTENCE_END_RE.finditer(text)])
+
+
 def _phrase(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(c, 0, start) for c in _PHRASE_END) + 1
-    right = min((i for i in (text.find(c, end) for c in _PHRASE_END) if i >= 0), default=len(text))
-    return left, right
+    ends = _ends(text)[0]
+    before, after = bisect_left(ends, start), bisect_left(ends, end)
+    return (ends[before - 1] + 1 if before else 0), (ends[after] if after < len(ends) else len(text))
 
 
 _STATE_SENTENCE = ("截至", "截止", "现状", "共有")
@@ -229,7 +245,9 @@ _STATE_SENTENCE = ("截至", "截止", "现状", "共有")
 
 
 def _describes_the_present(text: str, position: int) -> bool:
-    start = max(text.rfind(c, 0, position) for c in _SENTENCE_END) + 1
+    ends = _ends(text)[1]
+    at = bisect_left(ends, position)
+    start = ends[at - 1] + 1 if at else 0
     sentence = text[start:position]
     if any(word in sentence for word in _STATE_SENTENCE):
         return True
@@ -304,7 +322,11 @@ def _trailing_deadline(text: str, deadlines: list[_Deadline]) -> _Deadline | Non
 def extract(title: str, text: str, document_date: str | None = None) -> list[Target]:
     """The targets and time limits of a clause, in the order they stand; their spans are in
     its title and text joined by a line break (or its text alone when it has no title)."""
-    text = (f"{title}\n{text}" if title else text).translate(_FULL)
+    text = f"{title}\n{text}" if title else text
+    if not _ANYTHING_RE.search(text):
+        return []
+    if _FULL_RE.search(text):
+        text = text.translate(_FULL)
     opening = len(title) + 1 if title else 0
     opening += len(text) - opening - len(text[opening:].lstrip(" 　\n"))
     issued = _issued(document_date)
