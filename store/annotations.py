@@ -36,6 +36,7 @@ class Annotation:
     status: str
     author: str
     updated_at: str
+    validity: str | None = None  # the clause's own status (store.analysis.validity)
     tags: list[str] = field(default_factory=list)
 
 
@@ -95,7 +96,7 @@ def check_tag(tag: str) -> str:
 # --------------------------------------------------------------------------- reading
 
 _SELECT = """SELECT a.id, a.clause_id, a.key, a.document_title, a.path, a.text_snapshot, a.note, a.status,
-                    a.author, a.updated_at FROM annotations a"""
+                    a.author, a.updated_at, a.validity FROM annotations a"""
 
 
 def _annotation(conn: sqlite3.Connection, row) -> Annotation:
@@ -253,6 +254,44 @@ def set_note(store: Store, clause_id: int, note: str, author: str, expected: str
         _log(conn, ann_id, "note", before, note, author, stamp, _batch(conn))
         _touch(conn, ann_id, author, stamp)
     return True
+
+
+def _validity_state(status: str | None, reason: str, reference: str) -> str | None:
+    """A clause's validity as one history value."""
+    return json.dumps({"status": status, "reason": reason, "reference": reference}, ensure_ascii=False) \
+        if status else None
+
+
+def set_validity(store: Store, clause_ids: Iterable[int], status: str | None, author: str, reason: str = "",
+                 reference: str = "") -> int:
+    """Give clauses their own validity (None clears it: the document's applies again), with
+    a reason and a reference (被〔2021〕21号 第十二条 取代); returns how many changed."""
+    from store.analysis import validity
+
+    status = validity.check(status) if status else None
+    reason, reference, stamp = cleaned(reason), cleaned(reference), now()
+    after = _validity_state(status, reason, reference)
+    changed = 0
+    with store.transaction() as conn:
+        ids = _check_clauses(conn, clause_ids)
+        batch = _batch(conn)
+        for clause_id in ids:
+            ann_id, _status, _note = _ensure(conn, clause_id, author, stamp)
+            before = _validity_state(*conn.execute(
+                "SELECT validity, validity_reason, validity_reference FROM annotations WHERE id = ?", (ann_id,)).fetchone())
+            if before == after:
+                continue
+            _write_validity(conn, ann_id, after)
+            _log(conn, ann_id, "validity", before, after, author, stamp, batch)
+            _touch(conn, ann_id, author, stamp)
+            changed += 1
+    return changed
+
+
+def _write_validity(conn: sqlite3.Connection, ann_id: int, state: str | None) -> None:
+    value = json.loads(state) if state else {"status": None, "reason": "", "reference": ""}
+    conn.execute("UPDATE annotations SET validity = ?, validity_reason = ?, validity_reference = ? WHERE id = ?",
+                 (value["status"], value["reason"], value["reference"], ann_id))
 
 
 def _tag_id(conn: sqlite3.Connection, name: str, create: bool = True) -> int | None:
@@ -480,6 +519,13 @@ def _restore_tags(conn: sqlite3.Connection, renamed: set[tuple[str, str]], color
 
 
 def _revert(conn: sqlite3.Connection, ann_id: int, field_name: str, before, after) -> bool:
+    if field_name == "validity":
+        current = _validity_state(*conn.execute(
+            "SELECT validity, validity_reason, validity_reference FROM annotations WHERE id = ?", (ann_id,)).fetchone())
+        if current != after:
+            return False
+        _write_validity(conn, ann_id, before)
+        return True
     if field_name in ("status", "note"):
         current = conn.execute(f"SELECT {field_name} FROM annotations WHERE id = ?", (ann_id,)).fetchone()[0]
         if current != after:
@@ -696,8 +742,14 @@ def export_records(conn: sqlite3.Connection) -> list[dict]:
         }
         if ann.id in sources:
             record["source"] = "/".join(PurePath(sources[ann.id]).parts[-SOURCE_PARTS:])
+        if ann.validity:
+            reason, reference = conn.execute(
+                "SELECT validity_reason, validity_reference FROM annotations WHERE id = ?", (ann.id,)).fetchone()
+            record["validity"] = {"status": ann.validity, "reason": reason, "reference": reference}
         records.append(record)
-    return records
+    from store.analysis import validity
+
+    return records + validity.export_records(conn)
 
 
 def _split_key(key: str) -> tuple[str, str]:
@@ -713,8 +765,14 @@ def import_records(store: Store, records: Iterable[dict], author: str) -> Import
     both are kept in the history. Importing the same records again changes nothing. The
     whole import is one batch that `undo` by `author` reverts in one step. Every record is
     checked before anything is written: a bad one refuses the file."""
+    from store.analysis import validity
+
+    records = list(records)
+    documents = [r for r in records if isinstance(r, dict) and r.get("kind") == validity.DOCUMENT_RECORD]
     checked = []
     for number, record in enumerate(records, 1):
+        if isinstance(record, dict) and record.get("kind") == validity.DOCUMENT_RECORD:
+            continue
         try:
             checked.append(_checked_record(record))
         except PolicyReviewError as exc:
@@ -730,6 +788,10 @@ def import_records(store: Store, records: Iterable[dict], author: str) -> Import
             ann_id = _merge_record(conn, record, clauses.get(number), author, stamp, batch, report)
             if ann_id is not None:
                 touched.append(ann_id)
+        try:
+            validity.import_records(conn, documents, author)
+        except PolicyReviewError as exc:
+            raise PolicyReviewError(f"a document's validity: not a policy-review record ({exc})") from None
         if touched and conn.execute("SELECT 1 FROM history WHERE batch = ? LIMIT 1", (batch,)).fetchone():
             _log(conn, touched[0], "import", f"{len(checked)} records", None, author, stamp, batch, origin="import")
     return report
@@ -786,6 +848,7 @@ def _merge_record(conn, record: dict, clause: tuple | None, author: str, stamp: 
         if applied and newer:  # the annotation is now as recent as what was imported
             conn.execute("UPDATE annotations SET author = ?, updated_at = ? WHERE id = ?",
                          (incoming_author, incoming_at, ann_id))
+    _merge_validity(conn, ann_id, record["validity"], incoming_at, incoming_author, stamp, batch)
     for name in record["tags"]:
         cursor = conn.execute("INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",
                               (ann_id, _tag_id(conn, name)))
@@ -793,6 +856,21 @@ def _merge_record(conn, record: dict, clause: tuple | None, author: str, stamp: 
             _log(conn, ann_id, "tag", None, name, incoming_author, stamp, batch, origin="import")
     _merge_history(conn, ann_id, record["history"], batch)
     return ann_id
+
+
+def _merge_validity(conn, ann_id: int, incoming: str | None, incoming_at: str, author: str, stamp: str,
+                    batch: int) -> None:
+    """A clause's validity from another database: taken when it is newer than this one's
+    annotation, or when this one has none."""
+    if incoming is None:
+        return
+    local_at, *local = conn.execute("SELECT updated_at, validity, validity_reason, validity_reference FROM annotations "
+                                    "WHERE id = ?", (ann_id,)).fetchone()
+    before = _validity_state(*local)
+    if before == incoming or (before is not None and not _newer(incoming_at, local_at)):
+        return
+    _write_validity(conn, ann_id, incoming)
+    _log(conn, ann_id, "validity", before, incoming, author, stamp, batch, origin="import")
 
 
 def _recorded(conn: sqlite3.Connection, ann_id: int, field_name: str, value: str) -> bool:
@@ -868,6 +946,7 @@ def _checked_record(record) -> dict:
             raise PolicyReviewError(f"'{name}' must be a string")
         checked[name] = cleaned(value or "")
     checked["status"] = check_status(checked["status"] or "unreviewed")
+    checked["validity"] = _checked_validity(record.get("validity"))
     tags = record.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise PolicyReviewError("'tags' must be a list of strings")
@@ -881,6 +960,17 @@ def _checked_record(record) -> dict:
     checked["history"] = [{k: None if entry.get(k) is None else cleaned(entry[k]) for k in _HISTORY_FIELDS}
                           for entry in history]
     return checked
+
+
+def _checked_validity(value) -> str | None:
+    if value is None:
+        return None
+    from store.analysis import validity
+
+    if not isinstance(value, dict) or not all(isinstance(value.get(k, ""), str) for k in ("status", "reason", "reference")):
+        raise PolicyReviewError("'validity' must be an object of strings")
+    return _validity_state(validity.check(value["status"]), cleaned(value.get("reason", "")),
+                           cleaned(value.get("reference", ""))) if value.get("status") else None
 
 
 def _merge_history(conn: sqlite3.Connection, ann_id: int, entries: list[dict], batch: int) -> None:

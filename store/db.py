@@ -22,7 +22,7 @@ from pathlib import Path
 from store import regions
 from store.errors import PolicyReviewError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 INDEX_SCHEME = "chars-v2"
 """How clause text becomes index tokens (store.normalize). Part of the index version: when it,
 OpenCC or Python's Unicode tables change, the index is rebuilt, because rows of a contentless
@@ -180,7 +180,87 @@ ALTER TABLE clauses ADD COLUMN rows TEXT;
 address), whether its title is only its opening words, its validity as its site states it,
 and for a PDF the numbers printed on its pages; a clause's pages and a table's rows."""
 
-MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
+_SCHEMA_V4 = """
+CREATE TABLE agencies (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    folded TEXT NOT NULL
+);
+CREATE TABLE clause_agencies (
+    clause_id INTEGER NOT NULL REFERENCES clauses(id) ON DELETE CASCADE,
+    agency_id INTEGER NOT NULL REFERENCES agencies(id),
+    role TEXT NOT NULL CHECK (role IN ('lead', 'partner')),
+    sort_key INTEGER NOT NULL,
+    written TEXT NOT NULL,
+    PRIMARY KEY (clause_id, agency_id, role)
+) WITHOUT ROWID;
+CREATE INDEX clause_agencies_agency ON clause_agencies(agency_id, role, sort_key);
+CREATE TABLE agency_totals (
+    agency_id INTEGER NOT NULL,
+    province_rank INTEGER NOT NULL,
+    lead INTEGER NOT NULL,
+    partner INTEGER NOT NULL,
+    PRIMARY KEY (agency_id, province_rank)
+) WITHOUT ROWID;
+CREATE TRIGGER clause_agencies_added AFTER INSERT ON clause_agencies BEGIN
+    INSERT INTO agency_totals (agency_id, province_rank, lead, partner)
+    VALUES (new.agency_id, new.sort_key >> 56, new.role = 'lead', new.role = 'partner')
+    ON CONFLICT (agency_id, province_rank) DO UPDATE
+    SET lead = lead + (new.role = 'lead'), partner = partner + (new.role = 'partner');
+END;
+CREATE TRIGGER clause_agencies_removed AFTER DELETE ON clause_agencies BEGIN
+    UPDATE agency_totals SET lead = lead - (old.role = 'lead'), partner = partner - (old.role = 'partner')
+    WHERE agency_id = old.agency_id AND province_rank = old.sort_key >> 56;
+END;
+CREATE TABLE targets (
+    id INTEGER PRIMARY KEY,
+    clause_id INTEGER NOT NULL REFERENCES clauses(id) ON DELETE CASCADE,
+    sort_key INTEGER NOT NULL,
+    subject TEXT NOT NULL,
+    value REAL,
+    value_text TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    direction TEXT,
+    deadline TEXT,
+    due_year INTEGER,
+    deadline_text TEXT NOT NULL,
+    span_start INTEGER NOT NULL,
+    span_end INTEGER NOT NULL
+);
+CREATE INDEX targets_clause ON targets(clause_id);
+CREATE INDEX targets_due ON targets(due_year, sort_key);
+ALTER TABLE documents ADD COLUMN validity_status TEXT;
+CREATE TABLE document_validity (
+    identity TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    reference TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE validity_history (
+    id INTEGER PRIMARY KEY,
+    identity TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
+    author TEXT NOT NULL,
+    at TEXT NOT NULL,
+    origin TEXT NOT NULL DEFAULT 'edit',
+    undone INTEGER NOT NULL DEFAULT 0,
+    after_history INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX validity_history_identity ON validity_history(identity, id);
+ALTER TABLE annotations ADD COLUMN validity TEXT;
+ALTER TABLE annotations ADD COLUMN validity_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE annotations ADD COLUMN validity_reference TEXT NOT NULL DEFAULT '';
+"""
+"""Version 4: who does what by when (store/analysis): the agencies each clause names as lead
+or partner (under their full names, so that 省财政厅 of Liaoning and of Jilin stay apart), its
+targets and deadlines, a document's validity as its site states it (normalised) or as a
+reviewer set it (kept by document identity across re-imports, with its history), and a
+clause's own validity on its annotation."""
+
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: "", 4: _SCHEMA_V4}
 """Schema version → the SQL that brings the previous version to it. Ids of documents,
 sections, clauses and annotations are AUTOINCREMENT: never reused, since reviewers note them
 (`policy-review show 274`) and a re-import must not give an old id to another clause."""
@@ -358,6 +438,10 @@ class Store:
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in _statements(MIGRATIONS[target]):
                     conn.execute(statement)
+            if 0 < version < 4 <= SCHEMA_VERSION:
+                from store import analysis  # documents imported before version 4 are analysed now
+
+                analysis.analyse_all(conn)
             if version == 0:
                 self._seed_places(conn)
                 # FTS5 leaves of about a page, merged 16 segments at a time: fewer merges while

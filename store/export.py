@@ -42,6 +42,7 @@ class ExportSpec:
     reviewer: str = ""
     date: str | None = None
     filter_description: str | None = None
+    targets: bool = False  # add a table of the clauses' targets and deadlines
 
 
 @dataclass
@@ -208,7 +209,7 @@ def render(conn: sqlite3.Connection, spec: ExportSpec, template: Template | None
         "reviewer": escape(spec.reviewer or "—"),
         "filter": escape(spec.filter_description or _describe(spec)),
         "count": str(len(items)),
-        "summary_table": _summary_table(items),
+        "summary_table": _summary_table(items) + (_targets_table(conn, items) if spec.targets else ""),
         "body": body.rstrip() + "\n",
     }
     markdown = cleaned(template.note.safe_substitute(values))  # the template's own text too
@@ -244,6 +245,23 @@ def _summary_table(items: list[_Item]) -> str:
     lines = ["| 省份 | 文件 | 条款数 |", "| --- | --- | ---: |"]
     for (place, _), (document, n) in rows.items():
         lines.append(f"| {escape(place)} | {escape(document.display_title)} | {n} |")
+    return "\n".join(lines)
+
+
+def _targets_table(conn: sqlite3.Connection, items: list[_Item]) -> str:
+    """The exported clauses' targets and time limits, by deadline (those without one last)."""
+    from store.analysis import tables
+
+    found = tables.targets_list(conn, clause_ids=[i.clause.id for i in items])
+    if not found:
+        return "\n\n（所选条款没有量化目标或时限）"
+    cited = {i.clause.id: i for i in items}
+    found.sort(key=lambda t: (t.deadline is None, t.deadline or "", t.sort_key, t.span_start))
+    lines = ["", "", "| 时限 | 目标 | 条款 |", "| --- | --- | --- |"]
+    for target in found:
+        item = cited[target.clause_id]
+        where = f"《{item.document.display_title}》{browse.display_path(item.clause.path)}"
+        lines.append(f"| {escape(target.deadline or '—')} | {escape(target.what)} | {escape(where)} |")
     return "\n".join(lines)
 
 

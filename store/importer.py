@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from store import annotations, index, regions
+from store import analysis, annotations, index, regions
 from store.db import MAX_CLAUSES_PER_DOCUMENT, Store, describe, now, sort_key
 from store.errors import InputError, PolicyReviewError
 from store.model import Node, ParsedDocument, ParsedFile
@@ -374,6 +374,7 @@ def _insert_document(conn: sqlite3.Connection, doc: ParsedDocument, part: int, s
     )
     index.add_forms(conn, indexed)
     conn.execute("UPDATE documents SET clause_count = ? WHERE id = ?", (len(rows), document_id))
+    analysis.analyse_document(conn, document_id)
     return document_id, len(rows)
 
 

@@ -16,6 +16,10 @@ Query language (documented in README and on the app's help screen):
     province:辽宁    province or region starting with 辽宁 (province:忻州, province:全国)
     doc:营商         document title containing 营商
     tag:重点  status:flagged   annotations
+    lead:财政  agency:财政      a lead agency / any agency (lead or partner) whose name contains 财政
+    due:2018  due:<2020        a target or time limit due in 2018 / before 2020 (also >, <=, >=)
+    valid:no                   not in force (已废止, 失效, 尚未生效); valid:yes, valid:amended,
+                               valid:unknown, or a status (valid:已废止)
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from store.db import STATUSES, province_key_range
 from store.errors import QueryError
 from store.normalize import fold, fold_with_offsets, search_forms
 
-FIELDS = ("province", "doc", "tag", "status")
+FIELDS = ("province", "doc", "tag", "status", "lead", "agency", "due", "valid")
 DEFAULT_PAGE = 100
 MAX_QUERY_LENGTH = 100
 """Longer queries are refused: every character is a token of a phrase, so the cost grows with
@@ -139,10 +143,37 @@ def _term(token: str) -> tuple[Term, bool]:
         return Term("text", value), negated
     if kind == "status":
         return Term("status", _status(token)), negated
+    if kind == "due":
+        return Term("due", _due(token)), negated
+    if kind == "valid":
+        return Term("valid", _valid(token)), negated
     return Term(kind, token.strip()), negated
 
 
-_FIELD_EXAMPLES = {"province": "province:辽宁", "doc": "doc:营商", "tag": "tag:重点", "status": "status:flagged"}
+_FIELD_EXAMPLES = {"province": "province:辽宁", "doc": "doc:营商", "tag": "tag:重点", "status": "status:flagged",
+                   "lead": "lead:财政", "agency": "agency:财政", "due": "due:2018 or due:<2020", "valid": "valid:no"}
+_DUE_RE = re.compile(r"(<=|>=|<|>|=)?(\d{4})")
+_VALID_WORDS = {"no": "no", "yes": "yes", "amended": "amended", "unknown": "unknown", "否": "no", "是": "yes"}
+
+
+def _due(value: str) -> str:
+    """due:2018, due:<2020 … as "<op><year>"."""
+    match = _DUE_RE.fullmatch(value.strip())
+    if not match:
+        raise QueryError(f"due: takes a year, e.g. due:2018, due:<2020 or due:>=2021 (not {value!r})")
+    return (match.group(1) or "=") + match.group(2)
+
+
+def _valid(value: str) -> str:
+    word = _VALID_WORDS.get(value.strip().lower())
+    if word:
+        return word
+    from store.analysis import validity
+
+    try:
+        return validity.check(value)
+    except Exception:
+        raise QueryError(f"valid: is yes, no, amended, unknown or a status such as 已废止 (not {value!r})") from None
 
 
 def _status(value: str) -> str:
@@ -240,6 +271,28 @@ def _term_sql(conn: sqlite3.Connection, term: Term) -> tuple[str, list]:
         )
     if term.kind == "status":
         return "coalesce((SELECT a.status FROM annotations a WHERE a.clause_id = c.id), 'unreviewed') = ?", [term.value]
+    if term.kind in ("lead", "agency"):
+        from store.analysis.tables import matching_agency_ids
+
+        ids = matching_agency_ids(conn, term.value)
+        if not ids:
+            return "0", []
+        role = " AND role = 'lead'" if term.kind == "lead" else ""
+        return (f"c.sort_key IN (SELECT sort_key FROM clause_agencies WHERE agency_id IN "
+                f"({','.join(str(i) for i in ids)}){role})", [])
+    if term.kind == "due":
+        op, year = term.value[:-4], int(term.value[-4:])
+        return f"c.sort_key IN (SELECT sort_key FROM targets WHERE due_year {op} ?)", [year]
+    if term.kind == "valid":
+        from store.analysis import validity
+
+        effective = validity.EFFECTIVE_SQL
+        if term.value == "no":
+            return f"{effective} IN ({','.join('?' * len(validity.NOT_IN_FORCE))})", list(validity.NOT_IN_FORCE)
+        if term.value == "unknown":
+            return f"{effective} IS NULL", []
+        status = {"yes": validity.IN_FORCE, "amended": validity.AMENDED}.get(term.value, term.value)
+        return f"{effective} = ?", [status]
     raise AssertionError(term.kind)
 
 

@@ -168,7 +168,14 @@ def test_the_documented_sqlite_utils_examples_work(tmp_path):
                               capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, (argv, done.stderr)
         outputs.append(json.loads(done.stdout))
-    tables, rows, tags = outputs
+    tables, rows, tags, agencies, due = outputs
+    with Store(db) as store:
+        from store.analysis import tables as analysis_tables
+
+        top = analysis_tables.agency_counts(store.conn)[0]
+        years, _total = analysis_tables.due_years(store.conn)
+    assert agencies[0] == {"name": top.name, "role": "lead", "clauses": top.lead} and top.name == "吉林省发展改革委"
+    assert {row["due_year"]: row["count(*)"] for row in due if row["due_year"]} == years
     counts = {t["table"]: t["count"] for t in tables}
     assert (counts["clauses"], counts["documents"]) == (clauses, documents)
     assert "辽宁省降低实体经济企业成本工作实施方案" in {row["title"] for row in rows}

@@ -15,7 +15,7 @@ import unicodedata
 
 import pytest
 
-from store import annotations, regions
+from store import annotations, browse, regions
 from store.db import TOKENIZER, Store, document_key_range
 from store.errors import QueryError
 from store.importer import delete_document, import_paths
@@ -620,3 +620,68 @@ def test_any_piece_of_a_traditional_clause_finds_it(tmp_path):
         assert spans, term  # and the match is highlighted where it is
     assert set(matching_ids(store.conn, '"鍊"')) == scan_term(store.conn, "鍊")
     store.close()
+
+
+# --------------------------------------------------------------------------- who does what by when
+
+
+def _analysed_by_scan(conn) -> dict[int, tuple[set[tuple[str, str]], set[int]]]:
+    """Every clause's (full agency names with roles, years its targets are due), found by
+    running the extractors over the clause again: what lead:, agency: and due: must agree with."""
+    from store.analysis import agencies, targets
+
+    result = {}
+    for document_id, province, region, issued in conn.execute("SELECT id, province, region, date FROM documents"):
+        rows = conn.execute("SELECT id, title, text, rows FROM clauses WHERE document_id = ?", (document_id,)).fetchall()
+        first_leads = agencies.first_leads(text for _i, _t, text, _r in rows)
+        for clause_id, title, text, table in rows:
+            named = {(agencies.full_name(m.name, province, region), m.role)
+                     for m in agencies.extract(title, text, json.loads(table) if table else None, first_leads)}
+            result[clause_id] = (named, {t.due_year for t in targets.extract(title, text, issued) if t.due_year})
+    return result
+
+
+@pytest.mark.parametrize("query, wanted", [
+    ("lead:财政", lambda named, due: any("财政" in name and role == "lead" for name, role in named)),
+    ("agency:财政", lambda named, due: any("财政" in name for name, _role in named)),
+    ("lead:人民银行", lambda named, due: any("人民银行" in name and role == "lead" for name, role in named)),
+    ("agency:辽宁省", lambda named, due: any("辽宁省" in name for name, _role in named)),
+    ("due:2018", lambda named, due: 2018 in due),
+    ("due:<2020", lambda named, due: any(year < 2020 for year in due)),
+    ("due:>=2020", lambda named, due: any(year >= 2020 for year in due)),
+])
+def test_analysis_filter_words_find_exactly_what_a_scan_finds(db, query, wanted):
+    scanned = _analysed_by_scan(db.conn)
+    expected = {clause_id for clause_id, (named, due) in scanned.items() if wanted(named, due)}
+    assert expected, query
+    assert found(db.conn, query) == expected
+    tax = scan_term(db.conn, "税")
+    assert found(db.conn, f"{query} 税") == expected & tax
+    assert found(db.conn, f"-{query}") == set(scanned) - expected
+    assert found(db.conn, f"{query} | 税") == expected | tax
+    liaoning = province_ids(db.conn, "辽宁省")
+    assert found(db.conn, f"{query} province:辽宁") == expected & liaoning
+
+
+def test_valid_agrees_with_a_scan_of_each_clause_status(tmp_db):
+    from store.analysis import validity
+
+    conn = tmp_db.conn
+    documents = browse.documents(conn)
+    validity.set_document(tmp_db, documents[1].id, "已废止", "甲")
+    validity.set_document(tmp_db, documents[2].id, "已修改", "甲")
+    some = browse.clauses_page(conn, documents[1].id, 0, 1)
+    annotations.set_validity(tmp_db, [some[0].id], "现行有效", "甲")
+    statuses = {cid: validity.clause_validity(conn, cid).status for cid, *_ in all_clauses(conn)}
+    assert found(conn, "valid:no") == {c for c, s in statuses.items() if s in validity.NOT_IN_FORCE} != set()
+    assert found(conn, "valid:yes") == {c for c, s in statuses.items() if s == "现行有效"} == {some[0].id}
+    assert found(conn, "valid:amended") == {c for c, s in statuses.items() if s == "已修改"} != set()
+    assert found(conn, "valid:unknown") == {c for c, s in statuses.items() if s is None}
+    assert found(conn, "valid:no 税") == found(conn, "valid:no") & scan_term(conn, "税")
+
+
+@pytest.mark.parametrize("query, hint", [("due:soon", "due:2018"), ("valid:maybe", "valid: is yes, no"),
+                                         ("lead:", "lead:财政")])
+def test_malformed_analysis_words_say_what_is_wrong(db, query, hint):
+    with pytest.raises(QueryError, match=hint):
+        parse_query(query)

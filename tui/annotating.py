@@ -130,7 +130,9 @@ class Annotator:
         self.screen.app.push_screen(NoteDialog(str(cite), draft, saved), done)
 
     def undo(self) -> None:
-        self.saver.save("the undo", annotations.undo, self.author,
+        from store.analysis.validity import undo  # an annotation's change or a document's validity, the later
+
+        self.saver.save("the undo", undo, self.author,
                         done=lambda message: self._changed(message or "nothing to undo"))
 
 

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 
 from store import annotations, browse
+from store.analysis import validity
 from store import search as search_store
 from store.db import Store
 from tui.filtering import FilterController
@@ -64,6 +65,7 @@ class Browser(Horizontal):
         conn = self.store.conn
         self.sections.load_outline = lambda doc_id: _outline(conn, doc_id)
         self.clauses.load_annotations = lambda ids: annotations.annotations_for(conn, ids)
+        self.clauses.load_validity = lambda document_id: validity.document_validity(conn, document_id).status
         self.clauses.highlight = search_store.highlight
         self.set_titles()
 

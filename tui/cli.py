@@ -51,6 +51,13 @@ def row_id(text: str) -> int:
     return value
 
 
+def _year(text: str) -> int:
+    value = _plain_number(text)
+    if not 1900 <= value <= 2200:
+        raise argparse.ArgumentTypeError(f"not a year: {text}")
+    return value
+
+
 def count_limit(text: str) -> int:
     value = _plain_number(text)
     if not value < 1 << 62:
@@ -163,6 +170,25 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("annotation_id", type=row_id)
     q.add_argument("clause_id", type=row_id)
 
+    p = sub.add_parser("agencies", parents=[db_parent],
+                       help="agencies with their number of clauses as lead and as partner, per province")
+    p.add_argument("--province", metavar="P", help="only this province (or its short name: 辽宁)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("targets", parents=[db_parent], help="quantitative targets and time limits, with their deadlines")
+    p.add_argument("--province", metavar="P", help="only this province (or its short name: 吉林)")
+    p.add_argument("--due", type=_year, metavar="YEAR", help="only those due in this year")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("validity", parents=[db_parent],
+                       help="set whether a document or a clause is in force (现行有效, 已修改, 已废止, 失效, 尚未生效)")
+    p.add_argument("what", metavar="DOC_OR_CLAUSE", help="a clause id, or doc:ID for a document (`show --json` gives both)")
+    p.add_argument("status", metavar="STATUS",
+                   help="现行有效, 已修改, 已废止, 失效, 尚未生效 (or in-force, amended, repealed, expired, pending); "
+                        "'clear' goes back to what the site or the document says")
+    p.add_argument("--reason", default="", metavar="TEXT", help="why, e.g. 被新办法取代")
+    p.add_argument("--reference", default="", metavar="TEXT", help="what replaces it, e.g. 〔2021〕21号 第十二条")
+
     p = sub.add_parser("export", parents=[db_parent], help="write a Markdown briefing note of clauses")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.md")
     p.add_argument("--selection", action="store_true", help="the clauses selected in the app")
@@ -173,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", metavar="TITLE", help="title of the note")
     p.add_argument("--template", type=Path, metavar="FILE", help="a template file for a house format (see docs/export.md)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument("--targets", action="store_true", help="add a table of the exported clauses' targets and deadlines")
     return parser
 
 

@@ -542,8 +542,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
+    from store.analysis import validity
+
     with open_store(args) as store:
-        message = annotations.undo(store, _author())
+        message = validity.undo(store, _author())
     tell(message or "nothing to undo")
     return EXIT_OK
 
@@ -670,7 +672,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     spec = export.ExportSpec(
         selection=args.selection, query=args.query, tags=args.tag, status=args.status,
-        group_by=args.group_by, title=args.title, reviewer=_author(),
+        group_by=args.group_by, title=args.title, reviewer=_author(), targets=args.targets,
     )
     template = export.load_template(args.template) if args.template else None
     with open_store(args) as store:
@@ -689,3 +691,86 @@ def _export_scope(args: argparse.Namespace) -> str:
     parts += [f"--tag {tag!r}" for tag in args.tag]
     parts += [f"--status {args.status}"] if args.status else []
     return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- who does what by when
+
+
+def _province_arg(name: str | None) -> str | None:
+    if name is None:
+        return None
+    from store import regions
+
+    place = regions.place_from_name(name)
+    if place is None:
+        raise PolicyReviewError(f"unknown province {name!r}")
+    return place.province
+
+
+def cmd_agencies(args: argparse.Namespace) -> int:
+    from store.analysis import tables
+
+    province = _province_arg(args.province)
+    with open_store(args) as store:
+        rows = tables.agency_counts(store.conn, province)
+    if args.json:
+        emit_json({"agencies": [{"agency": r.name, "province": r.province, "lead": r.lead, "partner": r.partner}
+                                for r in rows]})
+        return EXIT_OK
+    for row in rows:
+        line = Text(f"{row.lead:>5} lead {row.partner:>5} partner  ", style="dim")
+        line.append(f"{row.province} ", style="cyan")
+        line.append(row.name, style="bold")
+        emit(line)
+    tell(f"{_plural(len(rows), 'agency')}" if rows else "no agencies found (none named as lead or partner)")
+    return EXIT_OK
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    from store.analysis import tables
+
+    province = _province_arg(args.province)
+    with open_store(args) as store:
+        rows = tables.targets_list(store.conn, province, args.due)
+    if args.json:
+        emit_json({"targets": [{"clause_id": t.clause_id, "province": t.province, "document": t.document,
+                                "path": browse.display_path(t.path), "subject": t.subject, "value": t.value,
+                                "value_text": t.value_text, "unit": t.unit, "direction": t.direction,
+                                "deadline": t.deadline, "deadline_text": t.deadline_text,
+                                "span": [t.span_start, t.span_end]} for t in rows]})
+        return EXIT_OK
+    for t in rows:
+        line = Text(f"{t.clause_id:>6} ", style="dim")
+        line.append(f"{t.deadline or '—':<10} ", style="magenta")
+        line.append(f"{t.province} ", style="cyan")
+        line.append(one_line(t.what), style="bold")
+        line.append(f"  《{one_line(t.document)}》{browse.display_path(t.path)}", style="dim")
+        emit(line)
+    tell(_plural(len(rows), "target") if rows else "no targets found")
+    return EXIT_OK
+
+
+def cmd_validity(args: argparse.Namespace) -> int:
+    from store.analysis import validity
+
+    status = None if args.status.strip().lower() in ("clear", "none", "-") else validity.check(args.status)
+    what = args.what.strip()
+    with open_store(args) as store:
+        author = _author()
+        if what.lower().startswith("doc:"):
+            document_id = _id_in(what[4:])
+            changed = validity.set_document(store, document_id, status, author, args.reason, args.reference)
+            target = f"document {document_id}"
+        else:
+            clause_id = _id_in(what)
+            changed = annotations.set_validity(store, [clause_id], status, author, args.reason, args.reference)
+            target = f"clause {clause_id}"
+    shown = status or "as its document (or site) says"
+    tell(f"{target}: {shown}" + ("" if changed else " (unchanged)") + ("; `policy-review undo` undoes it" if changed else ""))
+    return EXIT_OK
+
+
+def _id_in(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 1 << 63:
+        raise PolicyReviewError(f"not a clause id or doc:ID: {visible(text)!r}")
+    return int(text)

@@ -42,7 +42,7 @@ class LinePane(Widget, can_focus=True):
     ]
     COMPONENT_CLASSES = {
         "pane--cursor", "pane--cursor-blurred", "pane--dim", "pane--match", "pane--accent", "pane--mark",
-        "pane--badge", "pane--title",
+        "pane--badge", "pane--title", "pane--validity",
     }
 
     cursor: reactive[int] = reactive(0, init=False, always_update=True)

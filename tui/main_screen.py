@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from importlib import import_module
 from pathlib import Path
 
 from textual import events, on
@@ -15,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from store import annotations, browse, selection
+from store.analysis import validity
 from store.db import Store
 from tui import sharing
 from tui.annotating import Annotator
@@ -175,7 +177,8 @@ class MainScreen(Screen):
                 detail.show_document(row.document)
         else:
             ann = self.clauses.annotations.get(clause.id)
-            detail.show_clause(browse.citation(self.store.conn, clause.id), ann.note if ann else "")
+            detail.show_clause(browse.citation(self.store.conn, clause.id), ann.note if ann else "",
+                               validity.clause_validity(self.store.conn, clause.id).warning())
         self.update_status()
 
     @on(LinePane.CursorMoved, "#clauses")
@@ -366,6 +369,10 @@ class MainScreen(Screen):
                 self.apply_filter('tag:"' + tag.replace('"', '""') + '"')
 
         self.app.push_screen(TagsScreen(self.store, self.app.author), done)
+
+    def action_view(self, name: str) -> None:
+        """A view of its own (agencies, targets): its module is loaded when asked for."""
+        import_module(f"tui.{name}_screen").open_view(self)
 
     def action_orphans(self) -> None:
         clause = self.clauses.current()

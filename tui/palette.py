@@ -23,6 +23,8 @@ ACTIONS = [
     ("Open the source file", "at the focused clause's line, in $PAGER or $EDITOR", "open_source"),
     ("Tags…", "list, rename, merge, color or delete tags", "tags_view"),
     ("Orphaned annotations…", "annotations whose clause is gone after a re-import", "orphans"),
+    ("Agencies…", "who leads and who works with each measure, per province", "view('agencies')"),
+    ("Targets and deadlines…", "the numbers promised and by when, sortable, by year", "view('targets')"),
     ("Filter…", "filter clauses by keyword", "filter"),
     ("Clear the selection", "unselect every clause", "clear_selection"),
     ("Hide places without matches", "toggle while a filter is active", "hide_empty"),

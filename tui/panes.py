@@ -20,6 +20,8 @@ MAX_DRAWN_CHARACTERS = 20_000
 one clause of a whole document: wrapping 400,000 characters on every move would freeze it)."""
 
 STATUS_MARKS = {"unreviewed": "", "reviewed": "✓已审", "flagged": "!存疑", "adopted": "★采纳"}
+VALIDITY_BADGES = {"已修改": "已修改", "已废止": "✗已废止", "失效": "✗失效", "尚未生效": "未生效"}
+"""A clause not (or no longer wholly) in force says so; one in force (or not known) shows nothing."""
 
 
 # --------------------------------------------------------------------------- provinces
@@ -403,11 +405,14 @@ class ClausesPane(LinePane):
         self.version = 0  # bumped when annotations or selection change
         self.load_annotations: Callable[[list[int]], dict[int, Annotation]] | None = None  # set by the screen
         self.highlight: Callable[[str, list[str]], list] | None = None  # set by the screen
+        self.load_validity: Callable[[int], str | None] | None = None  # a document's status; set by the screen
+        self._document_status: tuple[int, str | None] | None = None
 
     def set_source(self, source: ClauseSource | None, terms: list[str], cursor: int = 0) -> None:
         self.source = source
         self.terms = terms
         self.annotations = {}
+        self._document_status = None
         self.top = 0
         self.invalidate()
         self.set_cursor(cursor, announce=False)
@@ -415,6 +420,7 @@ class ClausesPane(LinePane):
 
     def refresh_annotations(self) -> None:
         self.annotations = {}
+        self._document_status = None
         self.version += 1
         self.invalidate()
 
@@ -443,6 +449,12 @@ class ClausesPane(LinePane):
                 self.annotations[clause_id] = found.get(clause_id)
         return self.annotations.get(clause.id)
 
+    def _status_of(self, document_id: int) -> str | None:
+        """The document's validity, read once for the document shown."""
+        if self._document_status is None or self._document_status[0] != document_id:
+            self._document_status = (document_id, self.load_validity(document_id) if self.load_validity else None)
+        return self._document_status[1]
+
     def _highlight(self, line: StyledLine, text: str, offset: int) -> None:
         if self.highlight and self.terms and text:
             line.spans.extend((offset + s, offset + e, "pane--match") for s, e in self.highlight(text, self.terms))
@@ -461,6 +473,10 @@ class ClausesPane(LinePane):
         self._highlight(head, title, offset)
         if not label_title:
             head.add(visible(browse.display_path(clause.path)), "pane--dim")
+        badge = VALIDITY_BADGES.get(ann.validity if ann and ann.validity else self._status_of(clause.document_id), "")
+        if badge:
+            head.add("  ")
+            head.add(f" {badge} ", "pane--validity", whole=True)
         if ann:
             mark = STATUS_MARKS.get(ann.status, "")
             if mark:

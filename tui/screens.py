@@ -29,6 +29,9 @@ Filter (/) — every clause whose title or text contains the words, as you type:
   -住房              without                     "降低 社保"        a phrase
   province:辽宁      province or city            doc:营商           document title
   tag:重点           a tag                       status:flagged     unreviewed/reviewed/flagged/adopted
+  lead:财政          a lead agency               agency:财政        lead or partner
+  due:2018           a target due in 2018        due:<2020          due before 2020 (>, <=, >= too)
+  valid:no           not in force (已废止, 失效, 尚未生效); valid:yes, valid:amended, valid:unknown
 Matching ignores spaces, full/half width and traditional/simplified (稅費 = 税费).
 In the filter bar: ↑/↓ earlier filters, tab takes the suggestion; enter keeps the filter and jumps
 to the first match; esc clears it; n/N next/previous match (match 9/58), wrapping around."""
@@ -176,6 +179,7 @@ class ClauseScreen(Dialog):
             status = ann.status if ann else "unreviewed"
             tags = "  ".join(f"#{t}" for t in ann.tags) if ann and ann.tags else "-"
             yield Static(plain(f"status: {status}   tags: {tags}"), classes="meta")
+            yield from _analysis_lines(conn, self.clause_id)
             if ann and ann.note:
                 yield Static(plain(f"note: {ann.note}"), classes="meta")
             words = browse.keywords(conn, self.clause_id)
@@ -190,6 +194,25 @@ class ClauseScreen(Dialog):
                                  classes="dim")
             yield Static(plain(f"source: {document.source_place(clause)}"), classes="dim", id="clause-source")
             yield Static(plain(f"clause id {clause.id} · key {clause.key}"), classes="dim")
+
+
+def _analysis_lines(conn, clause_id: int):
+    """Validity, agencies and targets of a clause, for its details."""
+    from store.analysis import tables, validity
+
+    status = validity.clause_validity(conn, clause_id)
+    if status.status:
+        where = {"clause": "the clause's own", "reviewer": "set for the document", "site": "as its site states it"}
+        yield Static(plain(f"validity: {status.describe()}  ({where[status.source]})"), classes="meta",
+                     id="clause-validity")
+    named = tables.agencies_of(conn, clause_id)
+    for role, word in (("lead", "lead"), ("partner", "partners")):
+        names = [a.name for a in named if a.role == role]
+        if names:
+            yield Static(plain(f"{word}: " + "、".join(names)), classes="meta")
+    for target in tables.targets_of(conn, clause_id):
+        yield Static(plain(f"target: {target.what}  {target.deadline or 'no deadline'}"
+                           + (f"（{target.deadline_text}）" if target.deadline_text else "")), classes="dim")
 
 
 # --------------------------------------------------------------------------- orphans

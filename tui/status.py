@@ -57,10 +57,12 @@ class DetailLine(Static):
         super().__init__(id="detail", markup=False)
         self._shown: tuple = ("text", "")
 
-    def show_clause(self, citation: browse.Citation | None, note: str) -> None:
-        self._shown = ("clause", citation, note)
-        width = max(10, self.size.width - 1) if self.size.width else 200
-        line = fit_citation(citation, width) if citation else ""
+    def show_clause(self, citation: browse.Citation | None, note: str, validity: str = "") -> None:
+        """The citation, the clause's validity when it is not simply in force (【已废止】), its note."""
+        self._shown = ("clause", citation, note, validity)
+        mark = f"【{validity}】" if validity else ""
+        width = max(10, self.size.width - 1 - len(mark) * 2) if self.size.width else 200
+        line = mark + (fit_citation(citation, width) if citation else "")
         if note:
             line += "  ✎ " + note.replace("\n", " ")
         self.update(plain(" " + line))

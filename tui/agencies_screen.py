@@ -1,0 +1,84 @@
+"""The agencies view: every agency the clauses name, with its number of clauses as lead and
+as partner, per province; enter filters the panes to that agency's clauses. The counts are
+read in a worker with its own connection (the screen never waits on the database)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from store.analysis import tables
+from store.db import Store
+from tui.keys import hint
+from tui.render import plain
+from tui.screens import Dialog, safe_text
+
+
+class AgenciesScreen(Dialog):
+    """Agencies by number of clauses; enter returns the agency's full name (the main screen
+    filters by it)."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="agencies-close"),
+        Binding("j", "cursor('down')", "Down", id="agencies-down", show=False),
+        Binding("k", "cursor('up')", "Up", id="agencies-up", show=False),
+    ]
+
+    def __init__(self, db_path: Path, province: str | None = None) -> None:
+        super().__init__()
+        self.db_path, self.province = db_path, province
+        self.rows: list[tables.AgencyCount] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog tall", id="agencies-body"):
+            yield Static(plain("Agencies — clauses as lead and as partner", "bold"), classes="dialog-title")
+            yield Static(plain("counting…", "dim"), id="agencies-summary")
+            yield DataTable(id="agencies-table", cursor_type="row", zebra_stripes=True)
+            keys = hint(self.BINDINGS, self.keymap(), ("agencies-close", "closes"))
+            yield Static(plain(f"enter filters to the agency's clauses · {keys}", "dim"), id="agencies-hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("省份", "机构", "牵头", "配合")
+        table.focus()
+        self._count()
+
+    @work(thread=True, exclusive=True, description="counting the agencies")
+    def _count(self) -> None:
+        with Store(self.db_path) as store:
+            rows = tables.agency_counts(store.conn, self.province)
+        self.app.call_from_thread(self.show_rows, rows)
+
+    def show_rows(self, rows: list[tables.AgencyCount]) -> None:
+        self.rows = rows
+        table = self.query_one(DataTable)
+        table.clear()
+        table.add_rows((safe_text(row.province), safe_text(row.name), safe_text(str(row.lead or "")),
+                        safe_text(str(row.partner or ""))) for row in rows)
+        provinces = len({r.province for r in rows})
+        summary = (f"{len(rows)} agencies in {provinces} province{'s' * (provinces != 1)}" if rows
+                   else "no agency is named as lead or partner in these documents")
+        self.query_one("#agencies-summary", Static).update(plain(summary, "dim"))
+
+    def action_cursor(self, direction: str) -> None:
+        table = self.query_one(DataTable)
+        table.action_cursor_down() if direction == "down" else table.action_cursor_up()
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.dismiss(self.rows[event.cursor_row].name)
+
+
+def open_view(screen) -> None:
+    """The main screen's A: the view, then a filter to the agency chosen."""
+
+    def done(agency: str | None) -> None:
+        if agency:
+            screen.apply_filter('agency:"' + agency.replace('"', '""') + '"')
+
+    screen.app.push_screen(AgenciesScreen(screen.db_path), done)

@@ -1,0 +1,116 @@
+"""The targets view: every quantitative target and time limit with its deadline, in a table
+that sorts by deadline, province or value, above a timeline of how many fall due each
+year; enter goes to the clause. Read in a worker with its own connection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from store import browse
+from store.analysis import tables
+from store.db import Store
+from tui.keys import hint
+from tui.render import plain
+from tui.screens import Dialog, safe_text
+
+SORTS = {
+    "deadline": lambda t: (t.deadline is None, t.deadline or "", t.sort_key),
+    "province": lambda t: (t.sort_key, t.span_start),
+    "value": lambda t: (t.value is None, -(t.value or 0), t.sort_key),
+}
+BAR_WIDTH = 40
+SHOWN = 5000
+"""Targets the table holds (in reading order); the timeline counts them all."""
+
+
+def timeline(years: dict[int, int], width: int = BAR_WIDTH) -> str:
+    """How many targets fall due each year, as bars: 2018 ████ 19."""
+    if not years:
+        return "no target has a deadline"
+    most = max(years.values())
+    return "\n".join(f"{year} {'█' * max(1, round(n * width / most))} {n}" for year, n in sorted(years.items()))
+
+
+class TargetsScreen(Dialog):
+    """Targets and deadlines; enter returns the clause's sort key (the main screen goes there)."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="targets-close"),
+        Binding("d", "sort('deadline')", "By deadline", id="targets-by-deadline"),
+        Binding("p", "sort('province')", "By province", id="targets-by-province"),
+        Binding("v", "sort('value')", "By value", id="targets-by-value"),
+        Binding("j", "cursor('down')", "Down", id="targets-down", show=False),
+        Binding("k", "cursor('up')", "Up", id="targets-up", show=False),
+    ]
+
+    def __init__(self, db_path: Path, province: str | None = None, due: int | None = None) -> None:
+        super().__init__()
+        self.db_path, self.province, self.due = db_path, province, due
+        self.targets: list[tables.StoredTarget] = []
+        self.order = "deadline"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog tall", id="targets-body"):
+            yield Static(plain("Targets and deadlines", "bold"), classes="dialog-title")
+            yield Static(plain("reading…", "dim"), id="targets-timeline")
+            yield DataTable(id="targets-table", cursor_type="row", zebra_stripes=True)
+            keys = hint(self.BINDINGS, self.keymap(), ("targets-by-deadline", "by deadline"),
+                        ("targets-by-province", "by province"), ("targets-by-value", "by value"),
+                        ("targets-close", "closes"))
+            yield Static(plain(f"enter goes to the clause · {keys}", "dim"), id="targets-hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("时限", "省份", "目标", "条款")
+        table.focus()
+        self._read()
+
+    @work(thread=True, exclusive=True, description="reading the targets")
+    def _read(self) -> None:
+        with Store(self.db_path) as store:
+            found = tables.targets_list(store.conn, self.province, self.due, limit=SHOWN)
+            years, total = tables.due_years(store.conn, self.province)
+        self.app.call_from_thread(self.show_targets, found, years, total)
+
+    def show_targets(self, found: list[tables.StoredTarget], years: dict[int, int], total: int) -> None:
+        self.targets = found
+        more = f"\n(the table shows the first {len(found):,} of {total:,} in reading order: " \
+               "`policy-review targets --due YEAR` lists a year's)" if total > len(found) else ""
+        self.query_one("#targets-timeline", Static).update(plain(timeline(years) + more))
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        self.targets.sort(key=SORTS[self.order])
+        table.add_rows((safe_text(t.deadline or "—"), safe_text(t.province), safe_text(t.what),
+                        safe_text(f"《{t.document}》{browse.display_path(t.path)}")) for t in self.targets)
+
+    def action_sort(self, order: str) -> None:
+        self.order = order
+        self._fill()
+
+    def action_cursor(self, direction: str) -> None:
+        table = self.query_one(DataTable)
+        table.action_cursor_down() if direction == "down" else table.action_cursor_up()
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.dismiss(self.targets[event.cursor_row].sort_key)
+
+
+def open_view(screen) -> None:
+    """The main screen's W: the view, then the clause of the target chosen."""
+
+    def done(sort_key: int | None) -> None:
+        if sort_key is not None:
+            screen.go_to_clause(sort_key)
+            screen.clauses.focus()
+
+    screen.app.push_screen(TargetsScreen(screen.db_path), done)
