@@ -18,14 +18,12 @@ from sample_db import SAMPLE_DIR
 from tests.outline_score import SetScore, score_file, score_set
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
-HELD_OUT = "holdout2"
-"""Documents kept out of every test run until they have been scored blind (see its README)."""
-FOUND = sorted(p.name for p in CORPUS.iterdir()
-               if (p / "EXPECTED").is_dir() and p.name not in ("devcorpus", HELD_OUT))
+FOUND = sorted(p.name for p in CORPUS.iterdir() if (p / "EXPECTED").is_dir() and p.name != "devcorpus")
 SETS = {"devcorpus": ["devcorpus"], "found": FOUND}
 """The development corpus, and the documents found for this project (plans_and_notices,
-laws_and_pages, more_shapes, holdout: each first scored blind, see its README) as one set:
-each is held to the thresholds as a whole."""
+laws_and_pages, more_shapes, holdout, holdout2: each first scored blind, see its README) as one
+set: each is held to the thresholds as a whole. A new folder with EXPECTED/ joins it: keep a
+set out (a tuple of names here) until it has been scored blind."""
 
 THRESHOLDS = {"depth1": 0.97, "depth2": 0.95, "titles": 0.97, "metadata": 0.90}
 

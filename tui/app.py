@@ -62,6 +62,8 @@ class PolicyReviewApp(App):
 
     @on(Saver.Saved)
     def _saved(self, message: Saver.Saved) -> None:
+        if not self.main.is_attached:
+            return  # the app is closing: the write is in, and there is nothing left to redraw
         self.main.own_write_done()
         if message.write.done:
             message.write.done(message.result)

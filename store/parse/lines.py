@@ -60,7 +60,7 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
     """Every block that is not noise, cleaned. What the furniture around the document states
     (an export header, front matter, a site's information table) goes into `info`."""
     cleaned = [noise.clean_line(block.text) if block.rows is None else block.text for block in blocks]
-    _without_markdown_heading_marks(cleaned)
+    _without_markdown_marks(cleaned)
     _without_converter_markup(cleaned)
     standalone = {i: _page_value(line) for i, line in enumerate(cleaned)
                   if line and noise.noise_reason(line) == "page number"}
@@ -180,15 +180,22 @@ def _without_converter_markup(lines: list[str]) -> None:
             lines[i] = noise.without_markup(lines[i])
 
 
-def _without_markdown_heading_marks(lines: list[str]) -> None:
+_MARKDOWN_BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+
+
+def _without_markdown_marks(lines: list[str]) -> None:
     """In a Markdown file (front matter, several `#` heading lines, or a `# title` opening the
-    file) the `#` marks go; in any other text a line starting with # is text as written."""
+    file) the `#` marks and the `**` of bold text go (a crawler's `**发布日期**: 2022年1月`
+    is then a field like any other); in any other text they are text as written."""
     marked = [i for i, line in enumerate(lines) if line[:1] == "#" and noise.MARKDOWN_HEADING_RE.match(line)]
     first = next((i for i, line in enumerate(lines) if line), None)
     front_matter = first is not None and lines[first] == "---"
     if len(marked) >= MARKDOWN_MIN_HEADINGS or marked and (front_matter or marked[0] == first):
         for i in marked:
             lines[i] = noise.MARKDOWN_HEADING_RE.sub("", lines[i])
+        for i, line in enumerate(lines):
+            if "**" in line:
+                lines[i] = _MARKDOWN_BOLD_RE.sub(r"\1", line)
 
 
 def _page_value(line: str) -> int:

@@ -261,14 +261,15 @@ _INFO_KEYS = {
     "索引号": None, "主题分类": None, "主题词": None, "体裁分类": None, "组配分类": None, "服务对象": None,
     "公开方式": None, "公开范围": None, "信息来源": None, "有效性": None, "时效性": None, "有效期": None,
     "生效日期": None, "废止日期": None, "所属机构": None, "发布日期": "published", "实施日期": None,
-    "失效日期": None, "统一编号": None, "文件状态": "validity",
+    "失效日期": None, "统一编号": None, "文件状态": "validity", "分类": None, "来源": "url",
+    "检索时间": None, "检索关键词": None, "采集时间": None, "抓取时间": None,  # a crawler's own fields
     "发文机关": "issuer", "发布机构": "issuer", "发布机关": "issuer", "发文单位": "issuer", "成文日期": "date",
     "标题": "title", "名称": "title", "发文字号": "doc_number", "文号": "doc_number",
 }
 _INFO_FIELD_RE = re.compile(
     r"(索\s*引\s*号|主题分类|主\s*题\s*词|体裁分类|组配分类|服务对象|公开方式|公开范围|信息来源|有\s*效\s*性|时\s*效\s*性|"
     r"有\s*效\s*期|生效日期|废止日期|所属机构|发布日期|发文机关|发布机构|发布机关|发文单位|成文日期|实施日期|失效日期|"
-    r"统一编号|文件状态|标\s*题|名\s*称|发文字号|文\s*号)"
+    r"统一编号|文件状态|标\s*题|名\s*称|发文字号|文\s*号|分\s*类|来\s*源|检索时间|检索关键词|采集时间|抓取时间)"
     r"\s*[:：]\s*"
 )
 
@@ -295,6 +296,8 @@ def info_table_fields(line: str) -> dict[str, str] | None:
         value = line[m.end():end].strip()
         if key in ("date", "published"):
             value = parse_date(value) or iso_date(value)
+        elif key == "url" and not re.match(r"https?://\S+$", value):
+            continue  # 来源：某某市人民政府办公室 names a source, not an address
         if key and value:
             fields[key] = value
     return fields

@@ -22,14 +22,15 @@ DOC_TYPE_SUFFIXES = (
 
 
 ATTACHMENT_RE = re.compile(
-    r"^(附\s*(?:件|表|录|錄))\s*([0-9０-９]{1,3}(?:\s*[-－—–]\s*[0-9０-９]{1,3})?|[一二三四五六七八九十]{1,3})?"
+    r"^(附\s*(?:件|表|录|錄))\s*([0-9０-９]{1,3}(?:\s*[-－—–]\s*[0-9０-９]{1,3}){0,2}|[一二三四五六七八九十]{1,3})?"
     r"(?!\s*[A-Za-zＡ-Ｚ])\s*([:：])?\s*(.*)$"
 )
-"""附件1, 附件4-1 (an attachment of attachment 4), 附表, 附录: the label that starts an attachment.
+"""附件1, 附件4-1 (an attachment of attachment 4), 附件3-2-1 (of 3-2), 附表, 附录: the label that starts an attachment.
 附录A (a lettered appendix of a guide or a standard) is a part of the document, not one."""
 
 
-LIST_ITEM_RE = re.compile(r"^(?:[0-9０-９]{1,3}\s*[.．、]|[（(][0-9０-９]{1,3}[)）])")
+LIST_ITEM_RE = re.compile(r"^(?:[0-9０-９]{1,3}(?:[-－][0-9０-９]{1,3})*\s*[.．、]|[（(][0-9０-９]{1,3}[)）])")
+"""An item of a list of attachments: 1. 2、 (3), 10-1. (attachment 1 of attachment 10)."""
 
 
 def is_standard_cover_line(text: str) -> bool:
@@ -61,10 +62,10 @@ def is_metadata_line(text: str) -> bool:
 
 
 PERIOD_NOTE_RE = re.compile(
-    r"^[（(][^（）()]{0,16}(?:年|试行|暂行|修订|征求意见稿|草案|送审稿|讨论稿|代拟稿|修订稿)[^（）()]{0,4}[)）]$"
+    r"^[（(][^（）()]{0,16}(?:年|版|试行|暂行|修订|征求意见稿|草案|送审稿|讨论稿|代拟稿|修订稿)[^（）()]{0,4}[)）]$"
 )
-"""（2021—2025年）, （试行）: a note that ends a document title (a full date in brackets is a
-date line, not such a note)."""
+"""（2021—2025年）, （试行）, （第八版）: a note that ends a document title (a full date in
+brackets is a date line, not such a note)."""
 
 
 def is_period_note(text: str) -> bool:

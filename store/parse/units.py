@@ -341,12 +341,23 @@ def _cut_glued_title(paras: list[Para], index: int) -> bool:
     return True
 
 
+_CENTRED = frozenset({"center", "title"})
+
+
 def _title_lines(paras: list[Para], index: int) -> tuple[str, int]:
     """A title starting at paras[index]: one line, or up to four short lines that together
     end like a document title (四川省人民政府关于加快推进 / 新型城镇化建设的实施意见; a cover
     page's title set over several lines)."""
     if index >= len(paras) or not _is_title_like(_without_page_number(paras[index].text)):
         return "", index
+    if _CENTRED & paras[index].style:
+        # A title set centred over lines (Word, PDF): the centred lines that follow are its rest,
+        # whatever word they end with (新冠肺炎聚集性疫情 / 调查与分析方法).
+        end = index + 1
+        while end < len(paras) and end - index < 4 and _CENTRED & paras[end].style \
+                and (_is_title_like(paras[end].text) or is_period_note(paras[end].text)) and len(paras[end].text) <= 40:
+            end += 1
+        return "".join(p.text for p in paras[index:end]), end
     joined = ""
     for end in range(index, min(len(paras), index + 4)):
         piece = paras[end].text
