@@ -9,7 +9,7 @@ from pathlib import Path
 from store.model import Decision
 from store.parse import lines as lines_stage
 from store.parse import paragraphs as paragraphs_stage
-from store.parse import parse_file, parse_source
+from store.parse import parse_file, parse_source, parse_text
 from store.parse.headings import HeadingTree
 from store.parse.paragraphs import Para
 from store.readers.base import Block, Source
@@ -289,3 +289,18 @@ def test_every_heading_decision_is_recorded_with_its_reason():
         (3, "text", "starts like 第三条 but does not continue 第一条"),
         (4, "heading", "depth 2: 第二条 continues 第一条"),
     ]
+
+
+def test_a_text_for_the_whole_country_is_not_placed_by_the_places_it_names():
+    """Sentences of the national 防控方案 (holdout2): 北京 named most, 安徽 nearly as often."""
+    national = "\n".join([
+        "新型冠状病毒肺炎防控方案（第八版）",
+        "一、适用范围",
+        "本方案适用于全国各级各类医疗卫生机构。北京市新发地批发市场聚集性疫情和安徽省的经验表明，要做到早发现。",
+        "二、防控措施",
+        "参照北京市、安徽省的做法，北京市各区和安徽省各地加强冷链食品检测，北京市强化社区防控。",
+    ])
+    (doc,) = parse_text(national).documents
+    assert doc.province == "未知"
+    local = national.replace("安徽省的经验", "其他地方的经验").replace("安徽省", "北京市")
+    assert parse_text(local).documents[0].province == "北京市"

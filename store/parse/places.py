@@ -24,9 +24,11 @@ def assign_places(documents: list[ParsedDocument], units: list[Unit], override: 
         found.append(place)
     file_place = next((p for p in found if p is not None), None)
     if file_place is None:
+        # A text about one place names it again and again; one for the whole country names
+        # several (北京 4 times, 安徽 3 in a national 防控方案): then it has no place of its own.
         mentions = regions.count_mentions("\n".join(_all_text(doc.nodes) for doc in documents))
-        top = mentions.most_common(1)
-        if top and top[0][1] >= 2:
+        top = mentions.most_common(2)
+        if top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] >= 2 * top[1][1]):
             file_place = regions.Place(top[0][0], None)
     main_place = next((p for d, p in zip(documents, found) if d.kind == "main" and p), None)
     for doc, place in zip(documents, found):
