@@ -112,3 +112,26 @@ def test_snapshot_of_the_targets_view(snap_compare, sample_db_file, tmp_path):
         await settle(pilot, pilot.app)
 
     assert snap_compare(make_app(sample_db_file, tmp_path), terminal_size=SIZE, run_before=opened)
+
+
+async def test_table_cells_are_shown_as_written_never_as_markup():
+    from textual.app import App
+
+    from tests.test_app import MARKUP
+    from tui.table_pane import Column, TableHeader, TablePane
+
+    class Tables(App):
+        CSS = "TablePane { height: 1fr; }"
+
+        def compose(self):
+            table = TablePane([Column("机构[b]"), Column("牵头", 6, right=True)])
+            yield TableHeader(table)
+            yield table
+
+    app = Tables()
+    async with app.run_test(size=(80, 12)) as pilot:
+        app.query_one(TablePane).set_rows([(cell, "1") for cell in MARKUP])
+        await pilot.pause()
+        text = screen_text(app)
+    assert "机构[b]" in text and "[bold]粗体[/bold]" in text and "[@click=app.quit]退出[/]" in text
+    assert "␛[31m红色␛[0m" in text and "\x1b" not in text

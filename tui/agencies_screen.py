@@ -10,24 +10,24 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from store.analysis import tables
 from store.db import Store
 from tui.keys import hint
+from tui.line_pane import LinePane
 from tui.render import plain
-from tui.screens import Dialog, safe_text
+from tui.screens import Dialog
+from tui.table_pane import Column, TableHeader, TablePane
+
+COLUMNS = [Column("省份", 10), Column("机构"), Column("牵头", 6, right=True), Column("配合", 6, right=True)]
 
 
 class AgenciesScreen(Dialog):
     """Agencies by number of clauses; enter returns the agency's full name (the main screen
     filters by it)."""
 
-    BINDINGS = [
-        Binding("escape,q", "close", "Close", id="agencies-close"),
-        Binding("j", "cursor('down')", "Down", id="agencies-down", show=False),
-        Binding("k", "cursor('up')", "Up", id="agencies-up", show=False),
-    ]
+    BINDINGS = [Binding("escape,q", "close", "Close", id="agencies-close")]
 
     def __init__(self, db_path: Path, province: str | None = None) -> None:
         super().__init__()
@@ -38,14 +38,14 @@ class AgenciesScreen(Dialog):
         with Vertical(classes="dialog tall", id="agencies-body"):
             yield Static(plain("Agencies — clauses as lead and as partner", "bold"), classes="dialog-title")
             yield Static(plain("counting…", "dim"), id="agencies-summary")
-            yield DataTable(id="agencies-table", cursor_type="row", zebra_stripes=True)
+            table = TablePane(COLUMNS, id="agencies-table")
+            yield TableHeader(table)
+            yield table
             keys = hint(self.BINDINGS, self.keymap(), ("agencies-close", "closes"))
             yield Static(plain(f"enter filters to the agency's clauses · {keys}", "dim"), id="agencies-hint")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("省份", "机构", "牵头", "配合")
-        table.focus()
+        self.query_one(TablePane).focus()
         self._count()
 
     @work(thread=True, exclusive=True, description="counting the agencies")
@@ -56,22 +56,16 @@ class AgenciesScreen(Dialog):
 
     def show_rows(self, rows: list[tables.AgencyCount]) -> None:
         self.rows = rows
-        table = self.query_one(DataTable)
-        table.clear()
-        table.add_rows((safe_text(row.province), safe_text(row.name), safe_text(str(row.lead or "")),
-                        safe_text(str(row.partner or ""))) for row in rows)
         provinces = len({r.province for r in rows})
         summary = (f"{len(rows)} agencies in {provinces} province{'s' * (provinces != 1)}" if rows
                    else "no agency is named as lead or partner in these documents")
+        self.query_one(TablePane).set_rows(
+            [(row.province, row.name, str(row.lead or ""), str(row.partner or "")) for row in rows], summary)
         self.query_one("#agencies-summary", Static).update(plain(summary, "dim"))
 
-    def action_cursor(self, direction: str) -> None:
-        table = self.query_one(DataTable)
-        table.action_cursor_down() if direction == "down" else table.action_cursor_up()
-
-    @on(DataTable.RowSelected)
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        self.dismiss(self.rows[event.cursor_row].name)
+    @on(LinePane.Activated, "#agencies-table")
+    def _selected(self, event: LinePane.Activated) -> None:
+        self.dismiss(self.rows[event.index].name)
 
 
 def open_view(screen) -> None:

@@ -10,20 +10,23 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from store import browse
 from store.analysis import tables
 from store.db import Store
 from tui.keys import hint
+from tui.line_pane import LinePane
 from tui.render import plain
-from tui.screens import Dialog, safe_text
+from tui.screens import Dialog
+from tui.table_pane import Column, TableHeader, TablePane
 
 SORTS = {
     "deadline": lambda t: (t.deadline is None, t.deadline or "", t.sort_key),
     "province": lambda t: (t.sort_key, t.span_start),
     "value": lambda t: (t.value is None, -(t.value or 0), t.sort_key),
 }
+COLUMNS = [Column("时限", 10), Column("省份", 8), Column("目标"), Column("条款")]
 BAR_WIDTH = 40
 SHOWN = 5000
 """Targets the table holds (in reading order); the timeline counts them all."""
@@ -45,8 +48,6 @@ class TargetsScreen(Dialog):
         Binding("d", "sort('deadline')", "By deadline", id="targets-by-deadline"),
         Binding("p", "sort('province')", "By province", id="targets-by-province"),
         Binding("v", "sort('value')", "By value", id="targets-by-value"),
-        Binding("j", "cursor('down')", "Down", id="targets-down", show=False),
-        Binding("k", "cursor('up')", "Up", id="targets-up", show=False),
     ]
 
     def __init__(self, db_path: Path, province: str | None = None, due: int | None = None) -> None:
@@ -59,16 +60,16 @@ class TargetsScreen(Dialog):
         with Vertical(classes="dialog tall", id="targets-body"):
             yield Static(plain("Targets and deadlines", "bold"), classes="dialog-title")
             yield Static(plain("reading…", "dim"), id="targets-timeline")
-            yield DataTable(id="targets-table", cursor_type="row", zebra_stripes=True)
+            table = TablePane(COLUMNS, id="targets-table")
+            yield TableHeader(table)
+            yield table
             keys = hint(self.BINDINGS, self.keymap(), ("targets-by-deadline", "by deadline"),
                         ("targets-by-province", "by province"), ("targets-by-value", "by value"),
                         ("targets-close", "closes"))
             yield Static(plain(f"enter goes to the clause · {keys}", "dim"), id="targets-hint")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("时限", "省份", "目标", "条款")
-        table.focus()
+        self.query_one(TablePane).focus()
         self._read()
 
     @work(thread=True, exclusive=True, description="reading the targets")
@@ -86,23 +87,18 @@ class TargetsScreen(Dialog):
         self._fill()
 
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
         self.targets.sort(key=SORTS[self.order])
-        table.add_rows((safe_text(t.deadline or "—"), safe_text(t.province), safe_text(t.what),
-                        safe_text(f"《{t.document}》{browse.display_path(t.path)}")) for t in self.targets)
+        self.query_one(TablePane).set_rows(
+            [(t.deadline or "—", t.province, t.what, f"《{t.document}》{browse.display_path(t.path)}")
+             for t in self.targets], "no targets in these documents")
 
     def action_sort(self, order: str) -> None:
         self.order = order
         self._fill()
 
-    def action_cursor(self, direction: str) -> None:
-        table = self.query_one(DataTable)
-        table.action_cursor_down() if direction == "down" else table.action_cursor_up()
-
-    @on(DataTable.RowSelected)
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        self.dismiss(self.targets[event.cursor_row].sort_key)
+    @on(LinePane.Activated, "#targets-table")
+    def _selected(self, event: LinePane.Activated) -> None:
+        self.dismiss(self.targets[event.index].sort_key)
 
 
 def open_view(screen) -> None:
