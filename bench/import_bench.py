@@ -106,6 +106,89 @@ def make_natural_corpus(folder: Path, copies: int, seed: int) -> list[Path]:
     return paths
 
 
+# --------------------------------------------------------------------------- the issue's corpus
+
+CORPUS_VERSION = 1
+"""Bumped when the generated corpus changes: a kept corpus of another version is made again."""
+
+_CN = "一二三四五六七八九十"
+
+
+def _chinese(n: int) -> str:
+    if n <= 10:
+        return _CN[n - 1]
+    if n < 20:
+        return "十" + _CN[n - 11]
+    tens, ones = divmod(n, 10)
+    return _CN[tens - 1] + "十" + (_CN[ones - 1] if ones else "")
+
+
+def corpus_sentences() -> list[str]:
+    """Sentences of the samples (pinyin glosses removed): none that reads as a heading, and
+    no line without an end of sentence (a title would begin a document of its own)."""
+    found = []
+    for path in sample_files():
+        text = re.sub(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[)）]", "", path.read_text(encoding="utf-8"))
+        for piece in re.split(r"(?<=[。；！？])|\n", text):
+            piece = piece.strip(" \u3000?")
+            if (12 <= len(piece) <= 160 and piece[-1] in "。；！？"
+                    and not re.match(r"^[（(]?[一二三四五六七八九十\d]+[、.．)）]", piece)):
+                found.append(piece)
+    return found
+
+
+def corpus_document(n: int, rng: random.Random, pool: list[str], to_traditional) -> str:
+    """File n of the issue's corpus: a provincial 实施意见 with its 文号, recipients, an opening
+    paragraph, five chapters (一、) of ten sections (（一）) of twenty items (1.), and a
+    signature: 1,001 clauses, about 236 KB. An item is one or two sentences of the samples;
+    15 % of the items are in traditional characters."""
+    from store import regions
+
+    province = regions.PROVINCES[n % CORPUS_PROVINCES]
+    year = 2016 + n % 9
+    lines = [f"{province}人民政府关于推进第{n + 1}批重点工作的实施意见", "",
+             f"{regions.short_name(province)}政发〔{year}〕{n % 97 + 1}号", "",
+             "各市人民政府，省政府各部门：",
+             "　　" + rng.choice(pool) + rng.choice(pool) + "现提出如下意见。"]
+    for i in range(1000):
+        if i % 200 == 0:
+            chapter = i // 200 + 1
+            lines.append(f"　　{_chinese(chapter)}、重点任务第{chapter}部分")
+        if i % 20 == 0:
+            section = i % 200 // 20 + 1
+            lines.append(f"　　（{_chinese(section)}）工作要求第{section}项")
+        text = "".join(rng.choice(pool) for _ in range(2 if rng.random() < 0.49 else 1))
+        text = text.lstrip("0123456789.．、%％ ")  # "3.2020年…" would read as heading 3.2
+        if rng.random() < 0.15:
+            text = to_traditional.convert(text)
+        lines.append(f"　　{i % 20 + 1}.{text}")
+    lines += ["", f"{province}人民政府", f"{year}年{n % 12 + 1}月{n % 28 + 1}日", ""]
+    return "\n".join(lines)
+
+
+CORPUS_PROVINCES = 31
+
+
+def make_issue_corpus(folder: Path, files: int, seed: int) -> list[Path]:
+    """The corpus of issue 11 (1,000 files: 1,001,000 clauses, about 236 MB, 31 provinces),
+    kept in `folder` and made again only when its files, seed or version differ."""
+    import opencc
+
+    stamp = folder / "corpus.json"
+    wanted = {"version": CORPUS_VERSION, "files": files, "seed": seed}
+    paths = [folder / f"policy-{n:05d}.txt" for n in range(files)]
+    if stamp.exists() and json.loads(stamp.read_text()) == wanted and all(p.exists() for p in paths):
+        return paths
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    rng = random.Random(seed)
+    pool, to_traditional = corpus_sentences(), opencc.OpenCC("s2t")
+    for n, path in enumerate(paths):
+        path.write_text(corpus_document(n, rng, pool, to_traditional), encoding="utf-8")
+    stamp.write_text(json.dumps(wanted))
+    return paths
+
+
 def timed(fn):
     gc.collect()
     w, c = time.perf_counter(), time.process_time()
