@@ -248,10 +248,15 @@ def _ranked(words: list[str]) -> tuple[list[tuple[str, float]], int]:
     """(word, count × IDF) of the words that can be keywords, best first (ties in the order
     the words first occur, as jieba.analyse.extract_tags sorts them), and how many words
     were counted."""
-    weights = _weights()
-    counts = Counter(filter(weights.__getitem__, words))
-    scored = zip(counts, map(mul, counts.values(), map(weights.__getitem__, counts)))
-    return sorted(scored, key=itemgetter(1), reverse=True), counts.total()
+    weigh = _weights().__getitem__
+    kept = list(filter(weigh, words))
+    counts: dict[str, int] = dict.fromkeys(kept, 1)
+    if len(counts) == len(kept):  # the usual case: no word twice
+        scored = zip(counts, map(weigh, counts))
+    else:
+        counts = Counter(kept)
+        scored = zip(counts, map(mul, counts.values(), map(weigh, counts)))
+    return sorted(scored, key=itemgetter(1), reverse=True), len(kept)
 
 
 def extract_keywords(text: str) -> list[tuple[str, float]]:
@@ -274,7 +279,7 @@ def clause_keywords(texts: list[str]) -> list[str]:
     for _ in range(len(texts)):
         end = words.index(_SEPARATOR, start) if len(found) < len(texts) - 1 else len(words)
         ranked, _total = _ranked(words[start:end])
-        found.append(" ".join([word for word, _score in ranked[:KEYWORDS_PER_CLAUSE]]))
+        found.append(" ".join(map(itemgetter(0), ranked[:KEYWORDS_PER_CLAUSE])))
         start = end + 1
     return found
 
