@@ -502,12 +502,18 @@ _KNOWN: dict[str, list[tuple]] = {}
 
 
 def _start_worker(known: dict[str, list[tuple]]) -> None:
-    """A worker leaves Ctrl-C to the importing process (which cancels the import), and loads
-    the parser's tables and the segmenter once."""
+    """A worker leaves Ctrl-C to the importing process (which cancels the import), and ends
+    as soon as that process is gone (killed: nothing would take what it prepares)."""
+    import multiprocessing
     import signal
+    import threading
+    from multiprocessing.connection import wait
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _KNOWN.update(known)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=lambda: (wait([parent.sentinel]), os._exit(1)), daemon=True).start()
 
 
 def _prepare_in_worker(path: Path, province: str | None, max_bytes: int, keywords: bool) -> PreparedFile | ImportResult:
