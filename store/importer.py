@@ -476,10 +476,15 @@ def _prepared_by_workers(store: Store, items: list, province: str | None, max_by
     generator stops the workers, after the files they are on."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import resource_tracker
 
     known: dict[str, list[tuple]] = {}
     for sha, *row in store.conn.execute("SELECT source_sha256, source_path, province, region FROM documents"):
         known.setdefault(sha, []).append(tuple(row))
+    # multiprocessing's helper process is given sys.stderr, which must be a real file: in the
+    # app it is Textual's capture of what is printed
+    with open(os.devnull, "w") as quiet, contextlib.redirect_stderr(quiet):
+        resource_tracker.ensure_running()
     # spawn, not fork: the app imports from a thread, and a forked copy of a threaded process
     # can inherit a lock another thread held
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
@@ -502,14 +507,19 @@ _KNOWN: dict[str, list[tuple]] = {}
 
 
 def _start_worker(known: dict[str, list[tuple]]) -> None:
-    """A worker leaves Ctrl-C to the importing process (which cancels the import), and ends
-    as soon as that process is gone (killed: nothing would take what it prepares)."""
+    """A worker leaves Ctrl-C to the importing process (which cancels the import), writes
+    nothing on the terminal (the app may be drawing there; its errors travel back with its
+    results), and ends as soon as that process is gone (killed: nothing would take what it
+    prepares)."""
     import multiprocessing
     import signal
     import threading
     from multiprocessing.connection import wait
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
     _KNOWN.update(known)
     parent = multiprocessing.parent_process()
     if parent is not None:

@@ -197,3 +197,30 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().split(")")[-1][:4].replace(" ", "(") + ")"
     except OSError:
         return "(Z)"
+
+
+@pytest.mark.usefixtures("app_env")
+async def test_the_app_imports_a_large_folder_in_workers_with_its_rate_and_time_left(db, tmp_path):
+    from tests.tui_helpers import make_app, settle
+
+    folder = tmp_path / "corpus"
+    paths = write_copies(folder, 15)
+    app = make_app(db, tmp_path)
+    seen = []
+    async with app.run_test(size=(160, 36)) as pilot:
+        await settle(pilot, app)
+        app.main.start_import(str(folder))
+        await settle(pilot, app)
+        await pilot.press("y")  # more files than CONFIRM_ABOVE: asked first
+        for _ in range(600):
+            await pilot.pause(0.05)
+            seen.append(app.main.status.text)
+            if "import finished" in seen[-1]:
+                break
+        assert f"import finished: {len(paths)} imported" in seen[-1]
+        assert any("importing" in text and "MB/s" in text and "left" in text for text in seen)
+        assert app.is_running
+    with Store(db) as store:
+        missing = store.conn.execute("SELECT count(*) FROM clauses c JOIN documents d ON d.id = c.document_id "
+                                     "WHERE d.source_path LIKE ? AND c.keywords IS NULL", (f"{folder}%",)).fetchone()
+        assert missing[0] == 0  # extracted by the workers, as the files were imported
