@@ -176,6 +176,32 @@ def test_a_bulk_import_killed_at_any_moment_leaves_each_file_fully_in_or_out(tmp
     assert partly >= 3
 
 
+def test_the_database_can_be_read_and_annotated_while_a_bulk_import_runs_in_another_process(tmp_path):
+    paths = write_copies(tmp_path / "docs", 6)
+    db = tmp_path / "shared.db"
+    with Store(db) as store:
+        import_paths(store, sample_files(), workers=0)
+    script = tmp_path / "import_in_background.py"
+    script.write_text(KILLED_IMPORT, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(script), str(db), str(tmp_path / "docs")],
+                               env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    try:
+        process.stdout.readline()  # the first file of the import is in
+        with Store(db) as store:  # what the app does meanwhile: read, search, annotate
+            hits = search(store.conn, "社保", limit=10).hits
+            assert hits
+            annotations.set_note(store, hits[0].clause_id, "read during the import", "tester")
+            during = store.conn.execute("SELECT count(DISTINCT source_path) FROM documents").fetchone()[0]
+        assert process.wait(timeout=120) == 0
+    finally:
+        process.kill()
+    with Store(db) as store:
+        after = store.conn.execute("SELECT count(DISTINCT source_path) FROM documents").fetchone()[0]
+        assert during < after == 5 + len(paths)
+        assert [a.note for a in annotations.all_annotations(store.conn)] == ["read during the import"]
+
+
 def _children(pid: int) -> list[int]:
     try:
         found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
 import signal
 import sqlite3
@@ -202,7 +203,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if not confirm(question, f"{len(plan.files)} files to import from {folders}", args.yes):
             tell("nothing imported")
             return EXIT_OK
-    seconds: dict[str, float] = {}
+    seconds = {"plan": time.perf_counter() - started_at}
     with open_store(args, create=True) as store:
         _writable(store)
         sizes = {str(path): _file_size(path) for path in plan.files}
@@ -248,6 +249,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                     kw_progress.stop()
             seconds["keywords"] = time.perf_counter() - keywords_started
     seconds["total"] = time.perf_counter() - started_at
+    cpu = os.times()
+    seconds["cpu"], seconds["cpu_workers"] = cpu.user + cpu.system, cpu.children_user + cpu.children_system
     summary = summary or "nothing to import"
     if args.json:
         emit_json({
