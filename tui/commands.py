@@ -311,7 +311,8 @@ def _progress(description: str, total: float | None = None, unit: str = "clauses
 
     counted = [DownloadColumn(), TransferSpeedColumn()] if unit == "bytes" else [MofNCompleteColumn(), Rate()]
     progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(), *counted,
-                        TimeRemainingColumn(), TimeElapsedColumn(), console=err, transient=True)
+                        TimeRemainingColumn(), TextColumn("left, taken"), TimeElapsedColumn(), console=err,
+                        transient=True)
     progress.add_task(description, total=total)
     progress.start()
     return progress
