@@ -391,19 +391,17 @@ def _prepare_documents(parsed: ParsedFile, source: str, keywords: bool) -> list[
         _flatten(doc.nodes, None, "", 1, sections, leaves)
         if len(leaves) > MAX_CLAUSES_PER_DOCUMENT:
             raise InputError(f"too many clauses in one document ({len(leaves)})")
+        found = (words.clause_keywords([words.keyword_text(node.title, node.text) for _s, node, _p in leaves])
+                 if keywords else [None] * len(leaves))
         clauses, tokens = [], []
-        for section, node, path in leaves:
+        for (section, node, path), clause_words in zip(leaves, found):
             clause_forms = index.forms(node.title, node.text)
             pages = node.pages or (None, None)
-            clauses.append([section, node.label, node.title, node.text, path,
+            clauses.append((section, node.label, node.title, node.text, path,
                             clause_key(identity, path, clause_forms[0], clause_forms[1]), node.line, pages[0],
                             pages[1], json.dumps(node.rows, ensure_ascii=False) if node.rows is not None else None,
-                            None])
+                            clause_words))
             tokens.append(index.tokens(clause_forms))
-        if keywords:
-            for row, found in zip(clauses, words.clause_keywords(
-                    [words.keyword_text(node.title, node.text) for _section, node, _path in leaves])):
-                row[-1] = found
         values = {
             "encoding": parsed.encoding, "part": part, "kind": doc.kind, "label": doc.label, "title": doc.title,
             "doc_number": doc.doc_number, "issuer": doc.issuer, "date": doc.date, "recipients": doc.recipients,
@@ -412,7 +410,7 @@ def _prepare_documents(parsed: ParsedFile, source: str, keywords: bool) -> list[
             "reader": parsed.reader, "source_url": info.get("url"), "untitled": int(doc.untitled),
             "validity": info.get("validity") if part == 0 else None, "page_labels": info.get("printed_pages"),
         }
-        documents.append(PreparedDocument(values, identity, sections, [tuple(row) for row in clauses], tokens))
+        documents.append(PreparedDocument(values, identity, sections, clauses, tokens))
     return documents
 
 
