@@ -195,7 +195,8 @@ def import_paths(
                         result = import_file(store, item, province=province, max_bytes=max_bytes,
                                              cancelled=cancelled, keywords=keywords)
                     else:
-                        result = _store_result(store, ready(), province, _cancel_check(item, cancelled))
+                        check_cancelled = _cancel_check(item, cancelled)
+                        result = _store_result(store, _wait(ready, check_cancelled), province, check_cancelled)
                 except ImportCancelled:
                     result = ImportResult(str(item), "cancelled", "cancelled; not imported")
             results.append(result)
@@ -206,6 +207,17 @@ def import_paths(
     finally:
         prepared.close()  # stops the workers: nothing more is wanted
     return results
+
+
+def _wait(ready: Callable[..., PreparedFile | ImportResult],
+          check_cancelled: Callable[[], None]) -> PreparedFile | ImportResult:
+    """A worker's result, cancel asked about meanwhile (a large PDF can take a while)."""
+    while True:
+        check_cancelled()
+        try:
+            return ready(timeout=0.2)
+        except TimeoutError:
+            continue
 
 
 def summarize(results: list[ImportResult]) -> tuple[dict[str, int], str]:
