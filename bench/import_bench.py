@@ -36,6 +36,7 @@ import argparse
 import gc
 import hashlib
 import json
+import os
 import random
 import re
 import shutil
@@ -106,6 +107,89 @@ def make_natural_corpus(folder: Path, copies: int, seed: int) -> list[Path]:
     return paths
 
 
+# --------------------------------------------------------------------------- the issue's corpus
+
+CORPUS_VERSION = 1
+"""Bumped when the generated corpus changes: a kept corpus of another version is made again."""
+
+_CN = "一二三四五六七八九十"
+
+
+def _chinese(n: int) -> str:
+    if n <= 10:
+        return _CN[n - 1]
+    if n < 20:
+        return "十" + _CN[n - 11]
+    tens, ones = divmod(n, 10)
+    return _CN[tens - 1] + "十" + (_CN[ones - 1] if ones else "")
+
+
+def corpus_sentences() -> list[str]:
+    """Sentences of the samples (pinyin glosses removed): none that reads as a heading, and
+    no line without an end of sentence (a title would begin a document of its own)."""
+    found = []
+    for path in sample_files():
+        text = re.sub(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[)）]", "", path.read_text(encoding="utf-8"))
+        for piece in re.split(r"(?<=[。；！？])|\n", text):
+            piece = piece.strip(" \u3000?")
+            if (12 <= len(piece) <= 160 and piece[-1] in "。；！？"
+                    and not re.match(r"^[（(]?[一二三四五六七八九十\d]+[、.．)）]", piece)):
+                found.append(piece)
+    return found
+
+
+def corpus_document(n: int, rng: random.Random, pool: list[str], to_traditional) -> str:
+    """File n of the issue's corpus: a provincial 实施意见 with its 文号, recipients, an opening
+    paragraph, five chapters (一、) of ten sections (（一）) of twenty items (1.), and a
+    signature: 1,001 clauses, about 236 KB. An item is one or two sentences of the samples;
+    15 % of the items are in traditional characters."""
+    from store import regions
+
+    province = regions.PROVINCES[n % CORPUS_PROVINCES]
+    year = 2016 + n % 9
+    lines = [f"{province}人民政府关于推进第{n + 1}批重点工作的实施意见", "",
+             f"{regions.short_name(province)}政发〔{year}〕{n % 97 + 1}号", "",
+             "各市人民政府，省政府各部门：",
+             "　　" + rng.choice(pool) + rng.choice(pool) + "现提出如下意见。"]
+    for i in range(1000):
+        if i % 200 == 0:
+            chapter = i // 200 + 1
+            lines.append(f"　　{_chinese(chapter)}、重点任务第{chapter}部分")
+        if i % 20 == 0:
+            section = i % 200 // 20 + 1
+            lines.append(f"　　（{_chinese(section)}）工作要求第{section}项")
+        text = "".join(rng.choice(pool) for _ in range(2 if rng.random() < 0.49 else 1))
+        text = text.lstrip("0123456789.．、%％ ")  # "3.2020年…" would read as heading 3.2
+        if rng.random() < 0.15:
+            text = to_traditional.convert(text)
+        lines.append(f"　　{i % 20 + 1}.{text}")
+    lines += ["", f"{province}人民政府", f"{year}年{n % 12 + 1}月{n % 28 + 1}日", ""]
+    return "\n".join(lines)
+
+
+CORPUS_PROVINCES = 31
+
+
+def make_issue_corpus(folder: Path, files: int, seed: int) -> list[Path]:
+    """The corpus of issue 11 (1,000 files: 1,001,000 clauses, about 236 MB, 31 provinces),
+    kept in `folder` and made again only when its files, seed or version differ."""
+    import opencc
+
+    stamp = folder / "corpus.json"
+    wanted = {"version": CORPUS_VERSION, "files": files, "seed": seed}
+    paths = [folder / f"policy-{n:05d}.txt" for n in range(files)]
+    if stamp.exists() and json.loads(stamp.read_text()) == wanted and all(p.exists() for p in paths):
+        return paths
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    rng = random.Random(seed)
+    pool, to_traditional = corpus_sentences(), opencc.OpenCC("s2t")
+    for n, path in enumerate(paths):
+        path.write_text(corpus_document(n, rng, pool, to_traditional), encoding="utf-8")
+    stamp.write_text(json.dumps(wanted))
+    return paths
+
+
 def timed(fn):
     gc.collect()
     w, c = time.perf_counter(), time.process_time()
@@ -162,6 +246,79 @@ def samples_inprocess(db: Path) -> int:
     return 0
 
 
+def corpus_import(folder: Path, db: Path) -> dict:
+    """`policy-review import FOLDER --db DB --yes --json` as a new process: its wall time, its
+    JSON (results, phase times, CPU of its own and of its workers)."""
+    exe = shutil.which("policy-review", path=str(Path(sys.executable).parent)) or shutil.which("policy-review")
+    cmd = [exe] if exe else [sys.executable, "-m", "tui.cli"]
+    started = time.perf_counter()
+    proc = subprocess.run([*cmd, "import", str(folder), "--db", str(db), "--yes", "--json"], cwd=REPO,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"import_bench: import failed ({proc.returncode}): {proc.stderr.strip()[:500]}")
+    return {"wall": wall, **json.loads(proc.stdout)}
+
+
+def database_mb(db: Path) -> float:
+    return sum(p.stat().st_size for p in (db, Path(f"{db}-wal")) if p.exists()) / 1e6
+
+
+def run_corpus(args) -> dict:
+    """--corpus N: the issue's corpus imported end to end into a new database (keywords
+    included), then imported again (every file unchanged)."""
+    folder = REPO / "bench" / "out" / f"corpus-{args.corpus}"
+    db = args.db or REPO / "bench" / "out" / f"corpus-{args.corpus}.db"
+    print(f"making the corpus in {folder} (kept for the next run)…", flush=True)
+    paths = make_issue_corpus(folder, args.corpus, args.seed)
+    text_mb = sum(p.stat().st_size for p in paths) / 1e6
+    for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        p.unlink(missing_ok=True)
+    load = os.getloadavg()
+    print(f"corpus: {len(paths)} files, {text_mb:.1f} MB; load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    first = corpus_import(folder, db)
+    summary, seconds = first["summary"], first["seconds"]
+    clauses = sum(r["clauses"] for r in first["results"])
+    size = database_mb(db)
+    print(f"import: {first['wall']:.1f} s wall ({seconds['files']:.1f} s for the files, "
+          f"{seconds.get('keywords', 0):.1f} s for keywords left over), {summary['imported']} files imported, "
+          f"{clauses:,} clauses ({clauses / first['wall']:,.0f} clauses/s, {text_mb / first['wall']:.2f} MB/s), "
+          f"{first['keywords']:,} given keywords; CPU {seconds['cpu']:.1f} s in the importing process + "
+          f"{seconds['cpu_workers']:.1f} s in its workers ({(seconds['cpu'] + seconds['cpu_workers']) / first['wall']:.2f} "
+          f"cores busy)")
+    print(f"database: {size:.1f} MB = {size / text_mb:.2f} × the text")
+    again = corpus_import(folder, db)
+    unchanged = again["summary"]["unchanged"]
+    print(f"import again: {again['wall']:.1f} s wall, {unchanged} files unchanged")
+    load_after = os.getloadavg()
+    result = {
+        "files": len(paths),
+        "clauses": clauses,
+        "text_mb": round(text_mb, 1),
+        "wall_s": round(first["wall"], 1),
+        "phases_s": {phase: round(value, 1) for phase, value in seconds.items() if not phase.startswith("cpu")},
+        "cpu_s": round(seconds["cpu"], 1),
+        "cpu_workers_s": round(seconds["cpu_workers"], 1),
+        "cores_busy": round((seconds["cpu"] + seconds["cpu_workers"]) / first["wall"], 2),
+        "clauses_per_s": round(clauses / first["wall"]),
+        "mb_per_s": round(text_mb / first["wall"], 2),
+        "keywords": first["keywords"],
+        "db_mb": round(size, 1),
+        "db_ratio": round(size / text_mb, 2),
+        "reimport_s": round(again["wall"], 1),
+        "reimport_unchanged": unchanged,
+        "load_before": round(load[0], 2),
+        "load_after": round(load_after[0], 2),
+    }
+    targets = [
+        f"import ≤ 90 s: {'yes' if result['wall_s'] <= 90 else 'NO'} ({result['wall_s']} s)",
+        f"import again ≤ 10 s: {'yes' if result['reimport_s'] <= 10 else 'NO'} ({result['reimport_s']} s)",
+        f"database ≤ 3 × the text: {'yes' if result['db_ratio'] <= 3 else 'NO'} ({result['db_ratio']})",
+    ]
+    print("targets: " + "; ".join(targets))
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None and len(sys.argv) == 3 and sys.argv[1] == "--samples-inprocess":
         return samples_inprocess(Path(sys.argv[2]))
@@ -174,7 +331,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=3, help="runs of the start-up measurements (default 3)")
     ap.add_argument("--dir", type=Path, help="work folder (default: a new temporary folder, removed afterwards)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    ap.add_argument("--corpus", type=int, metavar="N",
+                    help="instead: the issue's corpus of N files of 1,001 clauses (1000: 236 MB) imported end to end")
+    ap.add_argument("--db", type=Path, help="with --corpus: the database (default bench/out/corpus-N.db)")
     args = ap.parse_args(argv)
+    if args.corpus:
+        print(json.dumps(run_corpus(args)))
+        return 0
 
     work = args.dir or Path(tempfile.mkdtemp(prefix="policy-review-import-bench-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@
    tokenizer and pragmas); documents, clauses and clause_index rows inserted the way
    store.importer._insert_document does (sort keys from store.db.sort_key, title and text
    folded once with store.normalize.fold, clause keys from store.importer.clause_key, index
-   rows through store.index.add_forms, i.e. the spaced search forms of title and text), but in
+   rows through store.index.tokens and add_tokens, i.e. the spaced search forms of title and text), but in
    bulk: one transaction per batch of whole documents, executemany. No sections, no keywords.
    build_s includes folding, the inserts, the commits and the final WAL checkpoint.
 3. Queries (on a new connection, after one untimed pass over the mix): a fixed mix, run
@@ -197,7 +197,7 @@ def check_proposals(documents: list[dict]) -> str:
         assert fast_fold(x) == fold(x), x
         assert fast_spaced(fold(x)) == spaced(fold(x)), x
     FOLD["fold"] = fast_fold
-    store_index.spaced = fast_spaced  # store.index.add_forms looks it up at each call
+    store_index.spaced = fast_spaced  # store.index.tokens looks it up at each call
     return f"checked equal to the app's on {len(strings)} strings"
 
 
@@ -215,7 +215,7 @@ def _forms(title: str, text: str) -> tuple[str, str, str, str]:
 def _rows(documents: list[dict], stamp: str) -> tuple[list, list, list]:
     """Rows for documents, clauses and the index, as store.importer._insert_document makes
     them: the search forms computed once, clause key from them, index rows given to
-    store.index.add_forms (which spaces them)."""
+    store.index.tokens (which spaces them)."""
     doc_rows, clause_rows, folded_rows = [], [], []
     for doc in documents:
         doc_id, province, identity = doc["id"], doc["province"], doc["identity"]
@@ -256,7 +256,7 @@ def _insert(store: Store, rows: tuple[list, list, list]) -> None:
     with store.transaction() as conn:
         conn.executemany(DOCUMENT_SQL, doc_rows)
         conn.executemany(CLAUSE_SQL, clause_rows)
-        store_index.add_forms(conn, folded_rows)  # spaced per character, executemany
+        store_index.add_tokens(conn, [(key, *store_index.tokens(forms)) for key, *forms in folded_rows])
 
 
 _PIPELINE_BATCHES: list[list[dict]] = []
@@ -270,7 +270,7 @@ def _process_rows(i: int, stamp: str) -> tuple[list, list, list]:
 
 
 def _insert_spaced(store: Store, rows: tuple[list, list, list]) -> None:
-    """_insert for index rows spaced already: the same SQL as store.index.add_forms."""
+    """_insert for index rows spaced already: what store.index.add_tokens does."""
     doc_rows, clause_rows, index_rows = rows
     with store.transaction() as conn:
         conn.executemany(DOCUMENT_SQL, doc_rows)
@@ -659,7 +659,7 @@ def main(argv: list[str] | None = None) -> int:
               f"in this process "
               f"(rows made {timings['prepare_s']:.2f} s"
               f"{' waiting for the ' + args.pipeline if args.pipeline else ''}, inserts+commits {timings['insert_s']:.2f} s"
-              f"{'' if args.pipeline or args.prepare_first else ' incl. spacing in store.index.add_forms'}, "
+              f"{'' if args.pipeline or args.prepare_first else ' incl. spacing in store.index.tokens'}, "
               f"checkpoint {timings['checkpoint_s']:.2f} s; {args.batch} clauses per transaction)")
         if timings["optimize_s"] is not None:
             print(f"fts5 optimize: {timings['optimize_s']:.2f} s (not in build_s)")

@@ -327,8 +327,8 @@ def cited_name(conn: sqlite3.Connection, doc: Document) -> str:
 
 
 def keywords(conn: sqlite3.Connection, clause_id: int) -> list[str]:
-    row = conn.execute("SELECT keywords FROM clause_keywords WHERE clause_id = ?", (clause_id,)).fetchone()
-    return [word for word, _weight in json.loads(row[0])] if row else []
+    row = conn.execute("SELECT keywords FROM clauses WHERE id = ?", (clause_id,)).fetchone()
+    return row[0].split() if row and row[0] else []
 
 
 def stats(store: Store) -> dict:
@@ -354,9 +354,7 @@ def stats(store: Store) -> dict:
         "orphaned_annotations": one("SELECT count(*) FROM annotations WHERE clause_id IS NULL"),
         "tags": tables["tags"],
         "selected_clauses": one("SELECT count(*) FROM selection"),
-        "clauses_without_keywords": one(
-            "SELECT count(*) FROM clauses c LEFT JOIN clause_keywords k ON k.clause_id = c.id WHERE k.clause_id IS NULL"
-        ),
+        "clauses_without_keywords": one("SELECT count(*) FROM clauses WHERE keywords IS NULL"),
         "size_bytes": size,
         "per_province": [
             {"province": p.province, "region": p.region, "documents": p.documents, "clauses": p.clauses}

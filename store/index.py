@@ -31,11 +31,15 @@ def add(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
     conn.executemany(f"INSERT INTO clause_index (rowid, {_COLUMNS}) VALUES (?, ?, ?, ?, ?)", _tokens(rows))
 
 
-def add_forms(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str, str, str]]) -> None:
-    """Index clauses given as (sort_key, *forms(title, text)): the importer computes the forms
-    once, for the clause keys too."""
-    conn.executemany(f"INSERT INTO clause_index (rowid, {_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
-                     [(key, *map(spaced, parts)) for key, *parts in rows])
+def tokens(clause_forms: tuple[str, str, str, str]) -> tuple[str, str, str, str]:
+    """What a clause's forms are indexed as: one token per character."""
+    return tuple(map(spaced, clause_forms))  # type: ignore[return-value]
+
+
+def add_tokens(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str, str, str]]) -> None:
+    """Index clauses given as (sort_key, *tokens(forms(title, text))): a bulk import computes
+    them in the worker process that parsed the file, along with the clause keys."""
+    conn.executemany(f"INSERT INTO clause_index (rowid, {_COLUMNS}) VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def remove(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:

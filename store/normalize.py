@@ -46,6 +46,30 @@ class _FoldTable(dict):
 
 _FOLD = _FoldTable()
 
+_MAY_FOLD_RE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff、。“”‘’《》〈〉【】—…·a-z0-9!-@\[-`{-~]")
+"""A character that fold may change: any but those it keeps as they are, which most Chinese
+text is made of (CJK ideographs and their punctuation, lower-case ASCII letters, digits and
+punctuation; tests/test_normalize.py checks every one)."""
+
+_FREQUENT = "，：；（）！？％\u3000 \t\n"
+"""Characters of Chinese text that fold changes (full-width punctuation, which NFKC makes
+ASCII; the spaces it drops), replaced one by one before the table is looked up."""
+
+
+@lru_cache(maxsize=1)
+def _frequent_folds() -> tuple[tuple[str, str], ...]:
+    return tuple((ch, _FOLD[ord(ch)] or "") for ch in _FREQUENT)
+
+
+def _fold_characters(text: str) -> str:
+    """text.translate(_FOLD), two to three times faster on Chinese text: str.translate makes
+    an int object per character to look it up, so the frequent changes are made with
+    str.replace, and the table is looked up only when some other character may change."""
+    for old, new in _frequent_folds():
+        if old in text:
+            text = text.replace(old, new)
+    return text.translate(_FOLD) if _MAY_FOLD_RE.search(text) else text
+
 
 @lru_cache(maxsize=1)
 def _opencc():
@@ -87,7 +111,7 @@ def to_simplified(text: str) -> str:
 def fold(text: str) -> str:
     """The search form: NFKC per character, lower case, no whitespace or invisible
     characters, simplified."""
-    return to_simplified(text.translate(_FOLD))
+    return to_simplified(_fold_characters(text))
 
 
 def search_forms(text: str) -> tuple[str, str]:
@@ -96,7 +120,7 @@ def search_forms(text: str) -> tuple[str, str]:
     OpenCC converts traditional text by context: 資金鍊斷裂 becomes 资金链断裂, but 鍊 alone
     becomes 炼, so the query 鍊斷裂 (炼断裂) would miss the clause it was copied from. A clause
     whose two conversions differ is indexed under both, so that any piece of it finds it."""
-    base = text.translate(_FOLD)
+    base = _fold_characters(text)
     folded = to_simplified(base)
     pattern, table = _traditional()
     if folded == base or not pattern.search(base):

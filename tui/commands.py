@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
 import signal
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 from rich.console import Console
@@ -186,6 +188,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from store.importer import import_paths, plan_folder_import, summarize
     from store.words import fill_keywords
 
+    started_at = time.perf_counter()
     max_bytes = _max_bytes(args.max_size)
     province = args.province
     if province:
@@ -200,18 +203,20 @@ def cmd_import(args: argparse.Namespace) -> int:
         if not confirm(question, f"{len(plan.files)} files to import from {folders}", args.yes):
             tell("nothing imported")
             return EXIT_OK
+    seconds = {"plan": time.perf_counter() - started_at}
     with open_store(args, create=True, seed=False) as store:
         _writable(store)
-        progress = _progress(None, "importing")
+        sizes = {str(path): _file_size(path) for path in plan.files}
+        files_started = time.perf_counter()
+        progress = _progress("importing", total=sum(sizes.values()), unit="bytes")
 
         def started(path: Path, index: int, total: int) -> None:
             if progress:
-                progress.update(progress.task_ids[0], description=_short(one_line(path.name)), completed=index,
-                                total=total)
+                progress.update(progress.task_ids[0], description=f"{index + 1}/{total} {_short(one_line(path.name))}")
 
         def finished(result, done: int, total: int) -> None:
             if progress:
-                progress.update(progress.task_ids[0], completed=done, total=total)
+                progress.advance(progress.task_ids[0], sizes.get(result.path, 0))
             if not args.json:
                 line = Text(one_line(result.path))
                 line.append(": ")
@@ -224,22 +229,28 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         with CancelOnInterrupt() as cancel:
             results = import_paths(store, plan, province=province, max_bytes=max_bytes, on_start=started,
-                                   on_result=finished, cancelled=cancel)
+                                   on_result=finished, cancelled=cancel, keywords=not args.no_keywords)
         if progress:
             progress.stop()
+        seconds["files"] = time.perf_counter() - files_started
         counts, summary = summarize(results)
         not_started = len(plan.items) - len(results)
-        keywords_done, keywords_failed = 0, None
+        keywords_done, keywords_failed = sum(r.keywords for r in results), None
         if not args.no_keywords and not counts["cancelled"] and (counts["imported"] or counts["replaced"]):
-            kw_progress = _progress(None, "extracting keywords")
+            keywords_started = time.perf_counter()
+            kw_progress = _progress("extracting keywords", unit="clauses")
             try:
-                keywords_done = fill_keywords(store, progress=(lambda d, t: kw_progress.update(
+                keywords_done += fill_keywords(store, progress=(lambda d, t: kw_progress.update(
                     kw_progress.task_ids[0], completed=d, total=t)) if kw_progress else None)
             except sqlite3.Error as exc:
                 keywords_failed = describe(exc)
             finally:
                 if kw_progress:
                     kw_progress.stop()
+            seconds["keywords"] = time.perf_counter() - keywords_started
+    seconds["total"] = time.perf_counter() - started_at
+    cpu = os.times()
+    seconds["cpu"], seconds["cpu_workers"] = cpu.user + cpu.system, cpu.children_user + cpu.children_system
     summary = summary or "nothing to import"
     if args.json:
         emit_json({
@@ -251,6 +262,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             "summary": counts,
             "not_started": not_started,
             "keywords": keywords_done,
+            "seconds": {phase: round(value, 3) for phase, value in seconds.items()},
         })
     else:
         line = f"{_plural(len(results), 'file')}: {summary}"
@@ -264,25 +276,43 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_FAILED if counts["refused"] or keywords_failed else EXIT_OK
 
 
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _short(name: str, width: int = 28) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
-def _progress(total: int | None, description: str):
-    """A progress bar on a terminal (stderr), nothing when output is piped."""
+def _progress(description: str, total: float | None = None, unit: str = "clauses"):
+    """A progress bar on a terminal (stderr) with the rate and the time left, nothing when
+    output is piped. `unit` is "bytes" (shown in MB) or what the counts count."""
     err = console(stderr=True)
     if not err.is_terminal:
         return None
     from rich.progress import (
         BarColumn,
+        DownloadColumn,
         MofNCompleteColumn,
         Progress,
+        ProgressColumn,
         TextColumn,
         TimeElapsedColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
     )
 
-    progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=err, transient=True)
+    class Rate(ProgressColumn):
+        def render(self, task) -> Text:
+            return Text(f"{task.speed:,.0f} {unit}/s" if task.speed else "", style="progress.data.speed")
+
+    counted = [DownloadColumn(), TransferSpeedColumn()] if unit == "bytes" else [MofNCompleteColumn(), Rate()]
+    progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(), *counted,
+                        TimeRemainingColumn(), TextColumn("left, taken"), TimeElapsedColumn(), console=err,
+                        transient=True)
     progress.add_task(description, total=total)
     progress.start()
     return progress
@@ -503,7 +533,7 @@ def cmd_keywords(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         _writable(store)
-        progress = _progress(None, "extracting keywords")
+        progress = _progress("extracting keywords")
         done = fill_keywords(store, progress=(lambda d, t: progress.update(progress.task_ids[0], completed=d, total=t))
                              if progress else None)
         if progress:

@@ -7,6 +7,7 @@ it, and it tells the screen what to show."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,9 +29,9 @@ class ImportPlanned(Message):
 
 
 class ImportProgress(Message):
-    def __init__(self, done: int, total: int, line: str) -> None:
+    def __init__(self, done: int, total: int, line: str, pace: str) -> None:
         super().__init__()
-        self.done, self.total, self.line = done, total, line
+        self.done, self.total, self.line, self.pace = done, total, line, pace
 
 
 class ImportFinished(Message):
@@ -51,6 +52,22 @@ def describe_plan(path: Path, plan: ImportPlan) -> str:
         more = f" and {len(plan.problems) - 1} more" if len(plan.problems) > 1 else ""
         notes.append(f"{len(plan.problems)} could not be read: {first.path} ({first.message}){more}")
     return text + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def pace(done_bytes: int, total_bytes: int, elapsed: float) -> str:
+    """"2.6 MB/s, 1:02 left": the rate so far and the time the rest takes at that rate."""
+    if elapsed < 1 or not done_bytes:
+        return ""
+    rate = done_bytes / elapsed
+    left = max(0, round((total_bytes - done_bytes) / rate))
+    return f"{rate / 1e6:.1f} MB/s, {left // 60}:{left % 60:02d} left"
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 class Importer(Widget):
@@ -117,18 +134,29 @@ class Importer(Widget):
         return True
 
     def _run(self, plan: ImportPlan, cancel: threading.Event) -> None:
-        from store.importer import import_paths, summarize
+        """A large import reads, parses and extracts keywords in worker processes; a small
+        one runs here and leaves the keywords to a helper process (jieba's work never runs
+        in the app's process)."""
+        from store.importer import bulk_workers, import_paths, summarize
+
+        sizes = {str(path): _size(path) for path in plan.files}
+        total_bytes, done_bytes, started = sum(sizes.values()), 0, time.monotonic()
 
         def reported(result, done: int, total: int) -> None:
-            self.post_message(ImportProgress(done, total, f"{Path(result.path).name}: {result.message}"))
+            nonlocal done_bytes
+            done_bytes += sizes.get(result.path, 0)
+            self.post_message(ImportProgress(done, total, f"{Path(result.path).name}: {result.message}",
+                                             pace(done_bytes, total_bytes, time.monotonic() - started)))
 
+        workers = bulk_workers(plan)
         with Store(self.db_path) as store:
-            results = import_paths(store, plan, on_result=reported, cancelled=cancel.is_set)
+            results = import_paths(store, plan, on_result=reported, cancelled=cancel.is_set, keywords=workers > 0,
+                                   workers=workers)
         counts, summary = summarize(results)
         refused = [f"{Path(r.path).name}: {r.message}" for r in results if r.status == "refused"]
         cancelled = any(r.status == "cancelled" for r in results) or cancel.is_set() and len(results) < len(plan.items)
         self.post_message(ImportFinished(summary or "no files to import", refused, cancelled))
-        if counts["imported"] or counts["replaced"]:
+        if any(r.keywords < r.clauses for r in results if r.status in ("imported", "replaced")):
             from tui.segmenter import fill_keywords_in_subprocess
 
             fill_keywords_in_subprocess(self.db_path)
@@ -136,7 +164,8 @@ class Importer(Widget):
     @on(ImportProgress)
     def _progress(self, message: ImportProgress) -> None:
         self.screen.status.show_progress(message.done, message.total)
-        self.screen.say(f"importing {message.done}/{message.total}: {message.line} (ctrl+c cancels)", seconds=0)
+        pace = f" ({message.pace})" if message.pace else ""
+        self.screen.say(f"importing {message.done}/{message.total}{pace}: {message.line} (ctrl+c cancels)", seconds=0)
 
     @on(ImportFinished)
     def _finished(self, message: ImportFinished) -> None:

@@ -1,7 +1,8 @@
 """Who does what by when: the agencies, targets and validity of clauses, found at import.
 
-One call per imported document (`analyse_document`, from the importer's insert, inside its
-transaction), so a re-import recomputes everything and a failed import leaves nothing; each
+Found per document as its file is prepared (`analyse_clauses`, from the text alone, in a bulk
+import's worker processes) and stored with it (`store_found`, in the importer's transaction),
+so a re-import recomputes everything and a failed import leaves nothing; each
 kind has its module (agencies, targets, validity) and the tables are written and read in
 one place (store/analysis/tables.py). Stdlib only: no jieba, nothing heavy.
 """
@@ -14,20 +15,45 @@ import sqlite3
 from store.analysis import agencies, tables, targets, validity
 
 
+Found = tuple[list[tuple[str, agencies.Mention]], list[targets.Target]]
+"""One clause's findings: its agencies [(full name, mention)] and its targets."""
+
+
+def analyse_clauses(province: str, region: str | None, issued: str | None,
+                    clauses: list[tuple[str, str, list | None]]) -> list[Found]:
+    """The agencies and targets of a document's clauses (title, text, table rows), from the
+    text alone: a bulk import runs this in its worker processes."""
+    first_leads = agencies.first_leads(text for _t, text, _r in clauses)
+    found = []
+    for title, text, rows in clauses:
+        mentions = agencies.extract(title, text, rows, first_leads)
+        found.append(([(agencies.full_name(m.name, province, region), m) for m in mentions],
+                      targets.extract(title, text, issued)))
+    return found
+
+
+def store_found(conn: sqlite3.Connection, document_id: int, clause_ids: list[int], first_key: int,
+                found: list[Found], stated_validity: str | None) -> None:
+    """Store what analyse_clauses found for a document's clauses (ids and found in reading
+    order; a clause's sort key is first_key | its ordinal) and its validity as stated."""
+    tables.store_document(conn, document_id, [(clause_id, first_key | ordinal, named, clause_targets)
+                                              for ordinal, (clause_id, (named, clause_targets))
+                                              in enumerate(zip(clause_ids, found, strict=True))],
+                          validity.normalise(stated_validity))
+
+
 def analyse_document(conn: sqlite3.Connection, document_id: int) -> None:
-    """Find and store the agencies and targets of a document's clauses and its validity as
-    its site states it (replacing what an earlier analysis stored)."""
+    """Find and store again the agencies and targets of a stored document's clauses and its
+    validity as its site states it (replacing what an earlier analysis stored)."""
     province, region, issued, stated = conn.execute(
         "SELECT province, region, date, validity FROM documents WHERE id = ?", (document_id,)).fetchone()
     clauses = conn.execute("SELECT id, sort_key, title, text, rows FROM clauses WHERE document_id = ? ORDER BY ordinal",
                            (document_id,)).fetchall()
-    first_leads = agencies.first_leads(text for _i, _k, _t, text, _r in clauses)
-    found = []
-    for clause_id, key, title, text, rows in clauses:
-        mentions = agencies.extract(title, text, json.loads(rows) if rows else None, first_leads)
-        named = [(agencies.full_name(m.name, province, region), m) for m in mentions]
-        found.append((clause_id, key, named, targets.extract(title, text, issued)))
-    tables.store_document(conn, document_id, found, validity.normalise(stated))
+    found = analyse_clauses(province, region, issued,
+                            [(title, text, json.loads(rows) if rows else None) for _i, _k, title, text, rows in clauses])
+    tables.store_document(conn, document_id, [(clause_id, key, named, clause_targets) for (clause_id, key, *_rest),
+                                              (named, clause_targets) in zip(clauses, found)],
+                          validity.normalise(stated))
 
 
 def analyse_all(conn: sqlite3.Connection) -> int:

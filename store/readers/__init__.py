@@ -18,7 +18,7 @@ from store.errors import InputError
 from store.readers.base import Block, Source
 
 __all__ = ["Block", "Source", "Format", "FORMATS", "FOLDER_SUFFIXES", "MAX_BYTES", "sniff", "what_it_is", "read_bytes",
-           "read_path"]
+           "read_data", "read_path"]
 
 MAX_BYTES = 20 * 1024 * 1024
 """Largest file accepted by default. The longest real policy documents are a few MB as PDF;
@@ -156,6 +156,12 @@ def _with_article(noun: str) -> str:
 
 def read_path(path: Path, max_bytes: int = MAX_BYTES) -> Source:
     """Read a file of any format into a Source. Errors are InputError, one line each."""
+    return read_bytes(read_data(path, max_bytes), Path(path).suffix)
+
+
+def read_data(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """A file's bytes, for read_bytes: the importer hashes them first, and reads no further a
+    file it has already imported. Errors are InputError, one line each."""
     path = Path(path)
     try:
         if path.is_dir():
@@ -166,7 +172,7 @@ def read_path(path: Path, max_bytes: int = MAX_BYTES) -> Source:
                 f"too large: {size / 1_048_576:.1f} MB (limit {max_bytes / 1_048_576:.0f} MB); "
                 "split it into one file per document"
             )
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file") from None
     except PermissionError:
@@ -175,4 +181,3 @@ def read_path(path: Path, max_bytes: int = MAX_BYTES) -> Source:
         raise InputError("is a folder, not a file") from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}") from None
-    return read_bytes(data, path.suffix)
