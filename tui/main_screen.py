@@ -16,7 +16,7 @@ from textual.widgets import Footer
 
 from store import annotations, browse, selection
 from store.db import Store
-from tui import sharing
+from tui import comparing, grid_screen, sharing
 from tui.annotating import Annotator
 from tui.browser import Browser, Position
 from tui.filter_bar import FilterBar
@@ -371,6 +371,14 @@ class MainScreen(Screen):
         clause = self.clauses.current()
         self.app.push_screen(OrphansScreen(self.store, self.app.author, clause.id if clause else None),
                              lambda _result: self.annotations_changed(""))
+
+    # -- comparing provinces (tui/comparing.py, tui/grid_screen.py)
+
+    def action_similar(self) -> None:
+        comparing.show_similar(self)
+
+    def action_grid(self) -> None:
+        grid_screen.show_grid(self)
 
     # -- copy and open the source
 
