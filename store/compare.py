@@ -66,8 +66,8 @@ def compare(left: str, right: str, words: tuple[Sequence[str], Sequence[str]] | 
     agencies = agencies or responsible_units
     left_folded, left_offsets = fold_with_offsets(left)
     right_folded, right_offsets = fold_with_offsets(right)
-    left_words = list(words[0]) if words else _TOKEN_RE.findall(left_folded)
-    right_words = list(words[1]) if words else _TOKEN_RE.findall(right_folded)
+    left_words = _whole_numbers(words[0]) if words else _TOKEN_RE.findall(left_folded)
+    right_words = _whole_numbers(words[1]) if words else _TOKEN_RE.findall(right_folded)
     if "".join(left_words) != left_folded or "".join(right_words) != right_folded:
         raise ValueError("the words must be the folded texts, every character kept")
     matcher = difflib.SequenceMatcher(None, left_words, right_words, autojunk=False)
@@ -89,6 +89,20 @@ def compare(left: str, right: str, words: tuple[Sequence[str], Sequence[str]] | 
         _difference(dates(left), dates(right)),
         _difference(agencies(left), agencies(right)),
     )
+
+
+def _whole_numbers(words: Sequence[str]) -> list[str]:
+    """Words with a number cut apart joined again (jieba cuts 0.5 into 0 . 5)."""
+    joined: list[str] = []
+    for word in words:
+        if joined and _NUMBER_PART_RE.fullmatch(word) and _NUMBER_PART_RE.fullmatch(joined[-1]):
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
+
+
+_NUMBER_PART_RE = re.compile(r"[\d.]+")
 
 
 def _pieces(text: str, offsets: Sequence[int], words: list[str], shared: list[bool]) -> list[tuple[str, bool]]:

@@ -183,6 +183,9 @@ and for a PDF the numbers printed on its pages; a clause's pages and a table's r
 _SCHEMA_V5 = f"""
 CREATE VIRTUAL TABLE similar_index USING fts5(terms, content='', detail=none, tokenize="{TOKENIZER}");
 CREATE VIRTUAL TABLE similar_terms USING fts5vocab(similar_index, 'row');
+CREATE TABLE similar_rows (
+    clause_id INTEGER PRIMARY KEY REFERENCES clauses(id) ON DELETE CASCADE
+);
 INSERT INTO similar_index (similar_index, rank) VALUES ('pgsz', 16000);
 INSERT INTO similar_index (similar_index, rank) VALUES ('automerge', 16);
 CREATE TABLE saved_queries (
@@ -194,7 +197,7 @@ CREATE TABLE saved_queries (
 );
 """
 """Version 5: the similarity index (each clause's character bigrams, store/similar.py, filled
-on open by _check_index for a database made before) and saved queries (named filters, the
+after import; similar_rows lists the clauses it holds) and saved queries (named filters, the
 topics of the coverage grid)."""
 
 MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: "", 4: "", 5: _SCHEMA_V5}
@@ -401,7 +404,7 @@ class Store:
     def _check_index(self) -> None:
         """Rebuild the search index if it was made with another tokenisation (a new OpenCC
         or Python Unicode version): its rows could not be deleted correctly otherwise. The
-        similarity index likewise, and it is filled here once for a database made before it."""
+        similarity index likewise is emptied, to be filled again after (store.similar.fill)."""
         from store import index, similar
 
         for key, current, rebuild in (("index_version", index_version(), index.rebuild),

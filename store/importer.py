@@ -362,7 +362,6 @@ def _insert_document(conn: sqlite3.Connection, doc: ParsedDocument, part: int, s
         rows,
     )
     index.add_forms(conn, indexed)
-    similar.add_forms(conn, [(key, title_form, text_form) for key, title_form, text_form, *_alt in indexed])
     conn.execute("UPDATE documents SET clause_count = ? WHERE id = ?", (len(rows), document_id))
     return document_id, len(rows)
 
@@ -411,9 +410,9 @@ def _count_clauses(nodes: list[Node]) -> int:
 def delete_document(conn: sqlite3.Connection, document_id: int) -> None:
     """Remove a document, its sections and clauses and their rows of the search and similarity
     indexes. Annotations stay (their clause_id becomes NULL) until re-attached or listed as orphans."""
-    rows = conn.execute("SELECT sort_key, title, text FROM clauses WHERE document_id = ?", (document_id,)).fetchall()
-    index.remove(conn, rows)
-    similar.remove(conn, rows)
+    index.remove(conn, conn.execute("SELECT sort_key, title, text FROM clauses WHERE document_id = ?",
+                                    (document_id,)).fetchall())
+    similar.remove(conn, document_id)
     conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
 
 

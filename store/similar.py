@@ -5,18 +5,20 @@ related).
 The similarity index (table similar_index) holds each clause's distinct character bigrams
 (of its folded title and text, store.normalize: so 稅費 in Shanghai's traditional text meets
 税费 in Liaoning's), one token each, in a contentless FTS5 table with detail=none: a rowid
-list per bigram, under the clause's sort key as in clause_index. It is filled with the search
-index, in the import's transaction, so it is right through re-import and removal.
+list per bigram, under the clause's sort key as in clause_index. It is filled after import
+(`fill`; similar_rows lists the clauses it holds), and a document's rows leave it in the
+transaction that removes or re-imports the document, so it is right through both.
 
 Finding the counterparts of a clause:
 1. Its bigrams' document frequencies (the fts5vocab table similar_terms), giving each a weight
    idf = ln(N / df): 融资担保's bigrams weigh more than 企业's.
-2. The PROBES rarest bigrams that occur elsewhere: their rowid lists give the candidates, each
-   scored by the weight of the probes it holds (other documents only, and by default other
-   provinces only: sort keys begin with the province, so this is a range test).
-3. The best CANDIDATES are compared with the clause exactly: the weight of the bigrams both
-   hold against the weight of each (a weighted cosine of the two bigram sets; the weight of a
-   candidate's own bigrams, which the clause does not have, is taken as the clause's mean).
+2. Its rarest bigrams (PROBES of those found where the search looks, bounded by POSTINGS):
+   their rowid lists give the candidates, each scored by the weight of the probes it holds
+   (other provinces only, or every other document: sort keys begin with the province and the
+   document, so this is a range test in the index).
+3. The best CANDIDATES are compared with the clause (`score`): the weighted cosine of their
+   bigrams, with a little of their titles' and raised when the headings above them are alike.
+4. Listed are those at least MINIMUM similar and SHOWN_SHARE of the best.
 """
 
 from __future__ import annotations
@@ -25,12 +27,11 @@ import heapq
 import math
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from store.db import document_key_range, index_version, province_key_range
+from store.db import Store, document_key_range, index_version, province_key_range
 from store.errors import NotFoundError, PolicyReviewError
-from store.index import forms
 from store.normalize import fold
 
 SCHEME = "bigrams-v1"
@@ -67,6 +68,10 @@ LABELS = (("near-copy", NEAR_COPY), ("adapted", ADAPTED), ("related", 0.0))
 """Labels by similarity: near-copy (the same text, numbers and a few words changed),
 adapted (a sentence or more taken over), related (the same measure in other words)."""
 
+QUICK_FILL = 5000
+"""Clauses the app indexes itself before a search (about a second); more are left to the
+helper process that fills the index and extracts keywords after an import."""
+
 _RUN_RE = re.compile(r"[^\W\d_]+")
 """Letters: punctuation, symbols and digits end a run of text, and bigrams never span them.
 Numbers say how much, not what (the side-by-side view compares them)."""
@@ -79,55 +84,84 @@ alike."""
 
 
 def version() -> str:
-    """What the index was built with (meta similar_version): rebuilt when it changes."""
+    """How the index is made (meta similar_version): when it changes, the index is emptied
+    and filled again."""
     return f"{SCHEME}/{index_version()}"
 
 
 def bigrams(*folded: str) -> set[str]:
-    """The distinct character bigrams of folded texts (each run of letters and digits)."""
+    """The distinct character bigrams of folded texts (of each run of letters)."""
     found: set[str] = set()
     for text in folded:
         for run in _RUN_RE.findall(_ASIDE_RE.sub(" ", text)):
-            found.update(run[i:i + 2] for i in range(len(run) - 1))
+            found.update(map(str.__add__, run, run[1:]))  # 30% faster than slicing, on long clauses
     return found
 
 
 def clause_terms(title: str, text: str) -> set[str]:
     """The bigrams of a clause as stored: of its folded title and text."""
-    title_form, text_form, _alt_title, _alt_text = forms(title, text)
-    return bigrams(title_form, text_form)
+    return bigrams(fold(title), fold(text))
 
 
 def _row(key: int, terms: Iterable[str]) -> tuple[int, str]:
-    return key, " ".join(sorted(terms))
+    """A clause's index row. The order of the tokens does not matter (no positions are kept),
+    so a row is deleted with its set of bigrams however the set was iterated."""
+    return key, " ".join(terms)
 
 
-def add_forms(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
-    """Index clauses given as (sort_key, folded title, folded text): the importer has folded them."""
-    conn.executemany("INSERT INTO similar_index (rowid, terms) VALUES (?, ?)",
-                     [_row(key, bigrams(title, text)) for key, title, text in rows])
-
-
-def remove(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
-    """Remove clauses given as (sort_key, title, text): a contentless table's row is deleted
-    with the tokens it was inserted with, recomputed here the same way."""
+def remove(conn: sqlite3.Connection, document_id: int) -> None:
+    """Take a document's clauses out of the index (inside the caller's transaction, before the
+    document is deleted): a contentless table's row is deleted with the tokens it was inserted
+    with, recomputed here the same way, and only for the clauses it holds."""
+    rows = conn.execute("""SELECT c.sort_key, c.title, c.text FROM clauses c JOIN similar_rows r ON r.clause_id = c.id
+                           WHERE c.document_id = ?""", (document_id,)).fetchall()
     conn.executemany("INSERT INTO similar_index (similar_index, rowid, terms) VALUES ('delete', ?, ?)",
                      [_row(key, clause_terms(title, text)) for key, title, text in rows])
 
 
-def rebuild(conn: sqlite3.Connection, batch: int = 20_000) -> int:
-    """Index every clause again (inside the caller's transaction). Returns the number indexed."""
+def rebuild(conn: sqlite3.Connection) -> int:
+    """Empty the index (inside the caller's transaction), for `fill` to fill again: what it
+    holds was made another way. Returns the number of clauses taken out."""
     conn.execute("INSERT INTO similar_index (similar_index) VALUES ('delete-all')")
-    done, last = 0, -1
-    while True:
-        rows = conn.execute("SELECT sort_key, title, text FROM clauses WHERE sort_key > ? ORDER BY sort_key LIMIT ?",
-                            (last, batch)).fetchall()
+    return conn.execute("DELETE FROM similar_rows").rowcount
+
+
+def pending(conn: sqlite3.Connection) -> int:
+    """Clauses not in the index yet (imported since the last fill)."""
+    return conn.execute("SELECT count(*) FROM clauses c LEFT JOIN similar_rows r ON r.clause_id = c.id "
+                        "WHERE r.clause_id IS NULL").fetchone()[0]
+
+
+def fill(store: Store, batch: int = 2000, progress: Callable[[int, int], None] | None = None) -> int:
+    """Index every clause not in the index yet, a batch per transaction (an interrupted fill
+    loses nothing done before it). Returns the number indexed.
+
+    Filled after import rather than in it: cutting a clause into bigrams in Python costs as
+    much as the rest of its import. `policy-review import` fills at its end, the app's import
+    in the helper process that extracts keywords (`policy-review keywords`); `policy-review
+    similar` and the app's list of similar clauses fill what is missing before they search."""
+    total = pending(store.conn)
+    done, last = 0, 0
+    while done < total:
+        rows = store.conn.execute(
+            """SELECT c.id, c.sort_key, c.title, c.text FROM clauses c LEFT JOIN similar_rows r ON r.clause_id = c.id
+               WHERE c.id > ? AND r.clause_id IS NULL ORDER BY c.id LIMIT ?""", (last, batch)).fetchall()
         if not rows:
-            return done
-        conn.executemany("INSERT INTO similar_index (rowid, terms) VALUES (?, ?)",
-                         [_row(key, clause_terms(title, text)) for key, title, text in rows])
-        done += len(rows)
+            break
         last = rows[-1][0]
+        with store.transaction() as conn:
+            # Under the write lock, those another process filled meanwhile are left out.
+            held = {row[0] for row in conn.execute(
+                f"SELECT clause_id FROM similar_rows WHERE clause_id IN ({','.join('?' * len(rows))})",
+                [row[0] for row in rows])}
+            fresh = [row for row in rows if row[0] not in held]
+            conn.executemany("INSERT INTO similar_index (rowid, terms) VALUES (?, ?)",
+                             [_row(key, clause_terms(title, text)) for _cid, key, title, text in fresh])
+            conn.executemany("INSERT INTO similar_rows (clause_id) VALUES (?)", [(row[0],) for row in fresh])
+        done += len(rows)
+        if progress:
+            progress(done, total)
+    return done
 
 
 # --------------------------------------------------------------------------- finding
@@ -174,11 +208,8 @@ class _Clause:
 
 @dataclass
 class _Source:
-    clause_id: int
-    sort_key: int
     document_id: int
     province: str
-    section_id: int | None
     clause: _Clause
 
 
@@ -232,13 +263,13 @@ def _candidates(conn: sqlite3.Connection, terms: set[str], weights: dict[str, fl
 
 def _source(conn: sqlite3.Connection, clause_id: int) -> _Source:
     row = conn.execute(
-        """SELECT c.id, c.sort_key, c.document_id, d.province, c.section_id, c.title, c.text FROM clauses c
+        """SELECT c.document_id, d.province, c.section_id, c.title, c.text FROM clauses c
            JOIN documents d ON d.id = c.document_id WHERE c.id = ?""",
         (clause_id,)).fetchone()
     if row is None:
         raise NotFoundError(f"no clause with id {clause_id}")
-    headings = _headings(conn, [row[4]])
-    return _Source(*row[:5], _described(row[5], row[6], headings.get(row[4], set())))
+    document_id, province, section_id, title, text = row
+    return _Source(document_id, province, _described(title, text, _headings(conn, [section_id]).get(section_id, set())))
 
 
 def _described(title: str, text: str, headings: set[str]) -> _Clause:
@@ -276,17 +307,16 @@ def _weights(conn: sqlite3.Connection, terms: set[str], total: int) -> tuple[dic
         frequencies.update(conn.execute(
             f"SELECT term, doc FROM similar_terms WHERE term IN ({','.join('?' * len(chunk))})", chunk))
     if len(terms) > 1 and all(n == 1 for n in frequencies.values()) and total > 1:
-        _check_built(conn)
+        _check_filled(conn)
     return {t: math.log((total + 1) / n) for t, n in frequencies.items()}, frequencies
 
 
-def _check_built(conn: sqlite3.Connection) -> None:
-    """None of the clause's bigrams indexed: the index of a database that could not be
-    brought up to date (read-only, made before schema 5)."""
-    row = conn.execute("SELECT value FROM meta WHERE key = 'similar_version'").fetchone()
-    if row is None or row[0] != version():
-        raise PolicyReviewError("the similarity index of this database is not built yet; open it once where it can "
-                                "be written (policy-review stats builds it)")
+def _check_filled(conn: sqlite3.Connection) -> None:
+    """None of the clause's bigrams is in the index: say so if clauses are missing from it."""
+    missing = pending(conn)
+    if missing:
+        raise PolicyReviewError(f"{missing} clauses are not in the similarity index yet: `policy-review keywords` "
+                                "indexes them (where the database can be written)")
 
 
 def _compare(conn: sqlite3.Connection, source: _Source, weights: dict[str, float],

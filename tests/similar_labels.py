@@ -29,6 +29,7 @@ def build(path: Path, labels: dict) -> Store:
     store = Store(path)
     results = import_paths(store, files)
     assert all(r.ok for r in results), [r.message for r in results if not r.ok]
+    similar.fill(store)
     return store
 
 

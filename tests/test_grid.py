@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from store import annotations, export, grid, topics
+from store import annotations, export, grid, similar, topics
 from store.annotations import add_tags
 from store.db import Store
 from store.errors import NotFoundError, PolicyReviewError, QueryError
@@ -149,6 +149,7 @@ def export_and_read(store: Store) -> list[dict]:
 
 
 def test_a_briefing_note_holds_the_grid_and_comparison_tables(tmp_db):
+    similar.fill(tmp_db)
     conn = tmp_db.conn
     liaoning = clause_with(conn, "严格执行全省企业失业保险单位缴费费率由2%降至1%")
     jilin = clause_with(conn, "将失业保险基金支持企业稳岗政策实施范围")

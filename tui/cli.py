@@ -118,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rank", action="store_true", help="order by relevance (bm25) instead of reading order")
     p.add_argument("--full", action="store_true", help="print the whole clause, not the part around the match")
 
-    p = sub.add_parser("keywords", parents=[db_parent], help="extract keywords (jieba TF-IDF) for clauses that have none")
+    p = sub.add_parser("keywords", parents=[db_parent],
+                       help="index new clauses for `similar` and extract their keywords (jieba TF-IDF)")
 
     p = sub.add_parser("similar", parents=[db_parent],
                        help="the clauses of other provinces most like a clause, best first")

@@ -229,7 +229,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             progress.stop()
         counts, summary = summarize(results)
         not_started = len(plan.items) - len(results)
-        keywords_done, keywords_failed = 0, None
+        keywords_done, keywords_failed, similar_done = 0, None, 0
+        if not counts["cancelled"] and (counts["imported"] or counts["replaced"]):
+            try:
+                similar_done = _fill_similarity(store)
+            except sqlite3.Error as exc:
+                keywords_failed = describe(exc)
         if not args.no_keywords and not counts["cancelled"] and (counts["imported"] or counts["replaced"]):
             kw_progress = _progress(None, "extracting keywords")
             try:
@@ -251,6 +256,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             "summary": counts,
             "not_started": not_started,
             "keywords": keywords_done,
+            "similar_indexed": similar_done,
         })
     else:
         line = f"{_plural(len(results), 'file')}: {summary}"
@@ -496,6 +502,9 @@ def cmd_keywords(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         _writable(store)
+        indexed = _fill_similarity(store)
+        if indexed:
+            tell(f"{_plural(indexed, 'clause')} indexed for similar clauses")
         progress = _progress(None, "extracting keywords")
         done = fill_keywords(store, progress=(lambda d, t: progress.update(progress.task_ids[0], completed=d, total=t))
                              if progress else None)
@@ -513,6 +522,8 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         clause = _clause_or_fail(store, args.clause_id)
+        if not store.read_only and similar.pending(store.conn):
+            _fill_similarity(store)
         cite = browse.citation(store.conn, clause.id)
         matches = similar.similar(store.conn, clause.id, limit=args.limit or 1 << 62, all_documents=args.all_documents)
     scope = "every other document" if args.all_documents else "other provinces"
@@ -619,6 +630,19 @@ def cmd_queries(args: argparse.Namespace) -> int:
             topics.delete(_writable(store), args.name)
             tell(f"deleted the saved query {args.name!r}")
     return EXIT_OK
+
+
+def _fill_similarity(store: Store) -> int:
+    """Index the clauses the similarity index lacks, with a progress bar on a terminal."""
+    from store import similar
+
+    progress = _progress(None, "indexing for similar clauses")
+    try:
+        return similar.fill(store, progress=(lambda d, t: progress.update(progress.task_ids[0], completed=d, total=t))
+                            if progress else None)
+    finally:
+        if progress:
+            progress.stop()
 
 
 # --------------------------------------------------------------------------- annotations
@@ -785,6 +809,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
     template = export.load_template(args.template) if args.template else None
     with open_store(args) as store:
+        if args.group_by == "counterparts" and not store.read_only:
+            from store.similar import pending
+
+            if pending(store.conn):
+                _fill_similarity(store)
         note = export.render(store.conn, spec, template=template)
     if not note.clause_count:
         raise PolicyReviewError(f"nothing to export: no clause fits {_export_scope(args)}; {args.output} not written")

@@ -29,7 +29,7 @@ from store.normalize import fold
 from store.untrusted import visible
 from tui.keys import hint
 from tui.render import plain, truncate
-from tui.segmenter import WordCutter
+from tui.segmenter import WordCutter, fill_keywords_in_subprocess
 
 LIMIT = 20
 """Similar clauses listed (the CLI's --limit is 10 by default; the list scrolls)."""
@@ -119,15 +119,22 @@ class SimilarScreen(Screen):
 
     @work(thread=True, exclusive=True, group="similar", exit_on_error=False, description="looking for similar clauses")
     def _find(self, all_documents: bool) -> None:
+        note = ""
         try:
             with Store(self.db_path, create=False) as store:
+                missing = similar.pending(store.conn)
+                if missing and not store.read_only and missing <= similar.QUICK_FILL:
+                    similar.fill(store)
+                elif missing and not store.read_only:
+                    fill_keywords_in_subprocess(self.db_path)  # indexes them first, then keywords
+                    note = f"{missing} clauses are still being indexed: press a twice later to look again"
                 found = similar.similar(store.conn, self.clause_id, limit=LIMIT, all_documents=all_documents)
         except PolicyReviewError as exc:
-            self.app.call_from_thread(self._show, [], str(exc), all_documents)
+            self.app.call_from_thread(self._show, [], str(exc), all_documents, note)
             return
-        self.app.call_from_thread(self._show, found, "", all_documents)
+        self.app.call_from_thread(self._show, found, "", all_documents, note)
 
-    def _show(self, found: list[similar.Match], problem: str, all_documents: bool) -> None:
+    def _show(self, found: list[similar.Match], problem: str, all_documents: bool, note: str = "") -> None:
         if all_documents != self.all_documents:
             return  # the scope was toggled meanwhile: its own search is under way
         self.matches = found
@@ -138,6 +145,8 @@ class SimilarScreen(Screen):
         if not found:
             message = problem or f"no similar clause in {self._scope()}"
             options.add_option(Option(plain(message, "dim"), disabled=True))
+        if note:
+            options.add_option(Option(plain(note, "dim"), disabled=True))
         options.highlighted = 0 if found else None
         options.focus()
 
