@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from store import browse, selection, topics
+from store import selection, topics
 from store.db import Store
-from tests._store_helpers import clause_with
-from tests.tui_helpers import filter_for, make_app, screen_text, settle, type_text
+from tests.tui_helpers import filter_for, make_app, press_on_clause, screen_text, settle, type_text
 from tui.comparing import SideBySideScreen, SimilarScreen
 from tui import grid_screen
 from tui.grid_screen import GridScreen
@@ -21,12 +20,7 @@ SHANGHAI_LAND = "實行工業用地彈性年限出讓"
 
 
 async def open_similar(pilot, app, phrase: str) -> SimilarScreen:
-    clause = browse.clause(app.store.conn, clause_with(app.store.conn, phrase))
-    app.main.go_to_clause(clause.sort_key)
-    app.main.clauses.focus()
-    await settle(pilot, app)
-    await pilot.press("c")
-    await settle(pilot, app)
+    await press_on_clause(pilot, app, phrase, "c")
     assert isinstance(app.screen, SimilarScreen)
     return app.screen
 

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from store import browse, topics
+from store import topics
 from store.db import Store
-from tests._store_helpers import clause_with
-from tests.tui_helpers import make_app, make_db, settle
+from tests.tui_helpers import make_app, make_db, press_on_clause, settle
 from tui.segmenter import WordCutter
 
 SIZE = (120, 36)
@@ -37,15 +36,9 @@ def samples(tmp_path_factory) -> Path:
 
 
 async def _on_clause(pilot) -> None:
-    app = pilot.app
-    app.main.filter_bar.cursor_blink = False
-    await settle(pilot, app)
-    clause = browse.clause(app.store.conn, clause_with(app.store.conn, LIAONING))
-    app.main.go_to_clause(clause.sort_key)
-    app.main.clauses.focus()
-    await settle(pilot, app)
-    await pilot.press("c")
-    await settle(pilot, app)
+    pilot.app.main.filter_bar.cursor_blink = False
+    await settle(pilot, pilot.app)
+    await press_on_clause(pilot, pilot.app, LIAONING, "c")
 
 
 def test_similar_clauses(snap_compare, samples, tmp_path):
