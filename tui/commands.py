@@ -229,12 +229,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             progress.stop()
         counts, summary = summarize(results)
         not_started = len(plan.items) - len(results)
-        keywords_done, keywords_failed, similar_done = 0, None, 0
+        keywords_done, keywords_failed, similar_done, similar_failed = 0, None, 0, None
         if not counts["cancelled"] and (counts["imported"] or counts["replaced"]):
             try:
                 similar_done = _fill_similarity(store)
             except sqlite3.Error as exc:
-                keywords_failed = describe(exc)
+                similar_failed = describe(exc)
         if not args.no_keywords and not counts["cancelled"] and (counts["imported"] or counts["replaced"]):
             kw_progress = _progress(None, "extracting keywords")
             try:
@@ -263,11 +263,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         if counts["cancelled"]:
             line += f"; import cancelled, {_plural(not_started, 'file')} not started (run it again to go on)"
         tell(line)
+        if similar_failed:
+            tell(f"not indexed for similar clauses: {similar_failed} (`policy-review keywords` indexes them later)")
         if keywords_failed:
             tell(f"keywords not extracted: {keywords_failed} (`policy-review keywords` extracts them later)")
     if counts["cancelled"]:
         return EXIT_INTERRUPTED
-    return EXIT_FAILED if counts["refused"] or keywords_failed else EXIT_OK
+    return EXIT_FAILED if counts["refused"] or keywords_failed or similar_failed else EXIT_OK
 
 
 def _short(name: str, width: int = 28) -> str:
