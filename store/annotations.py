@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
 
+from store import topics
 from store.db import STATUSES, Store, now
 from store.errors import NotFoundError, PolicyReviewError
 from store.untrusted import cleaned
@@ -61,6 +62,11 @@ class ImportReport:
     created: int = 0
     orphaned: int = 0
     conflicts: list[str] = field(default_factory=list)
+    queries: int = 0  # saved queries added or brought up to date
+
+
+SAVED_QUERY = "saved_query"
+"""The `kind` of an exchanged record that is a saved query (store/topics.py), not an annotation."""
 
 
 def reviewer_name(configured: str | None = None) -> str:
@@ -747,6 +753,7 @@ def export_records(conn: sqlite3.Connection) -> list[dict]:
                 "SELECT validity_reason, validity_reference FROM annotations WHERE id = ?", (ann.id,)).fetchone()
             record["validity"] = {"status": ann.validity, "reason": reason, "reference": reference}
         records.append(record)
+    records.extend({"kind": SAVED_QUERY, **query.to_json()} for query in topics.saved_queries(conn))
     from store.analysis import validity
 
     return records + validity.export_records(conn)
@@ -769,12 +776,15 @@ def import_records(store: Store, records: Iterable[dict], author: str) -> Import
 
     records = list(records)
     documents = [r for r in records if isinstance(r, dict) and r.get("kind") == validity.DOCUMENT_RECORD]
-    checked = []
+    checked, saved = [], []
     for number, record in enumerate(records, 1):
         if isinstance(record, dict) and record.get("kind") == validity.DOCUMENT_RECORD:
             continue
         try:
-            checked.append(_checked_record(record))
+            if isinstance(record, dict) and record.get("kind") == SAVED_QUERY:
+                saved.append(topics.check_record(record))
+            else:
+                checked.append(_checked_record(record))
         except PolicyReviewError as exc:
             raise PolicyReviewError(f"record {number}: not a policy-review annotation ({exc})") from None
     report = ImportReport()
@@ -794,7 +804,26 @@ def import_records(store: Store, records: Iterable[dict], author: str) -> Import
             raise PolicyReviewError(f"a document's validity: not a policy-review record ({exc})") from None
         if touched and conn.execute("SELECT 1 FROM history WHERE batch = ? LIMIT 1", (batch,)).fetchone():
             _log(conn, touched[0], "import", f"{len(checked)} records", None, author, stamp, batch, origin="import")
+        report.queries = _merge_saved_queries(conn, saved)
     return report
+
+
+def _merge_saved_queries(conn: sqlite3.Connection, incoming: list[topics.SavedQuery]) -> int:
+    """Saved queries from another database: a new name is added; a name both have takes the
+    newer query (as annotations' fields do). Returns how many were added or changed."""
+    changed = 0
+    for query in incoming:
+        row = conn.execute("SELECT query, updated_at FROM saved_queries WHERE name = ?", (query.name,)).fetchone()
+        if row is None:
+            conn.execute("INSERT INTO saved_queries (name, query, author, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                         (query.name, query.query, query.author, query.created_at, query.updated_at))
+        elif row[0] != query.query and _newer(query.updated_at, row[1]):
+            conn.execute("UPDATE saved_queries SET query = ?, author = ?, updated_at = ? WHERE name = ?",
+                         (query.query, query.author, query.updated_at, query.name))
+        else:
+            continue
+        changed += 1
+    return changed
 
 
 def _merge_record(conn, record: dict, clause: tuple | None, author: str, stamp: str, batch: int,

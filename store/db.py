@@ -22,7 +22,7 @@ from pathlib import Path
 from store import regions
 from store.errors import PolicyReviewError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 INDEX_SCHEME = "chars-v2"
 """How clause text becomes index tokens (store.normalize). Part of the index version: when it,
 OpenCC or Python's Unicode tables change, the index is rebuilt, because rows of a contentless
@@ -276,7 +276,28 @@ targets and deadlines, a document's validity as its site states it (normalised) 
 reviewer set it (kept by document identity across re-imports, with its history), and a
 clause's own validity on its annotation."""
 
-MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4}
+_SCHEMA_V5 = f"""
+CREATE VIRTUAL TABLE similar_index USING fts5(terms, content='', detail=none, tokenize="{TOKENIZER}");
+CREATE VIRTUAL TABLE similar_terms USING fts5vocab(similar_index, 'row');
+CREATE TABLE similar_rows (
+    clause_id INTEGER PRIMARY KEY REFERENCES clauses(id) ON DELETE CASCADE
+);
+INSERT INTO similar_index (similar_index, rank) VALUES ('pgsz', 16000);
+INSERT INTO similar_index (similar_index, rank) VALUES ('automerge', 16);
+CREATE TABLE saved_queries (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    query TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+"""Version 5: the similarity index (each clause's character bigrams, store/similar.py, filled
+after import; similar_rows lists the clauses it holds) and saved queries (named filters, the
+topics of the coverage grid)."""
+
+
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4, 5: _SCHEMA_V5}
 """Schema version → the SQL that brings the previous version to it. Ids of documents,
 sections, clauses and annotations are AUTOINCREMENT: never reused, since reviewers note them
 (`policy-review show 274`) and a re-import must not give an old id to another clause."""
@@ -483,16 +504,18 @@ class Store:
 
     def _check_index(self) -> None:
         """Rebuild the search index if it was made with another tokenisation (a new OpenCC
-        or Python Unicode version): its rows could not be deleted correctly otherwise."""
-        current = index_version()
-        if self.get_meta("index_version") == current:
-            return
-        from store import index
+        or Python Unicode version): its rows could not be deleted correctly otherwise. The
+        similarity index likewise is emptied, to be filled again after (store.similar.fill)."""
+        from store import index, similar
 
-        with self.transaction() as conn:
-            if self.get_meta("index_version") != current:  # another process may have done it
-                index.rebuild(conn)
-                self.set_meta(conn, "index_version", current)
+        for key, current, rebuild in (("index_version", index_version(), index.rebuild),
+                                      ("similar_version", similar.version(), similar.rebuild)):
+            if self.get_meta(key) == current:
+                continue
+            with self.transaction() as conn:
+                if self.get_meta(key) != current:  # another process may have done it
+                    rebuild(conn)
+                    self.set_meta(conn, key, current)
 
     @staticmethod
     def _seed_places(conn: sqlite3.Connection) -> None:

@@ -43,6 +43,8 @@ class ExportSpec:
     date: str | None = None
     filter_description: str | None = None
     targets: bool = False  # add a table of the clauses' targets and deadlines
+    grid_topics: list[str] = field(default_factory=list)  # a coverage grid of these topics (store/grid.py)
+    counterparts: int = 0  # with group_by "counterparts": each clause's best counterparts added
 
 
 @dataclass
@@ -125,6 +127,8 @@ DEFAULT_TEMPLATE = """<!-- note -->
 
 $summary_table
 
+$grid
+
 $body
 <!-- group -->
 $heading $group
@@ -194,15 +198,20 @@ class _Item:
 
 def render(conn: sqlite3.Connection, spec: ExportSpec, template: Template | None = None) -> Note:
     template = template or parse_template(DEFAULT_TEMPLATE)
-    if spec.group_by not in ("province", "document", "tag"):
-        raise PolicyReviewError("--group-by is province, document or tag")
+    if spec.group_by not in GROUPINGS:
+        raise PolicyReviewError(f"--group-by is {', '.join(GROUPINGS[:-1])} or {GROUPINGS[-1]}")
+    grid = _grid(conn, spec.grid_topics) if spec.grid_topics else ""
     clause_ids = choose_clauses(conn, spec)
-    clauses = browse.clauses_by_ids(conn, clause_ids)
-    docs = {d.id: d for d in (browse.document(conn, i) for i in {c.document_id for c in clauses}) if d}
-    anns = annotations.annotations_for(conn, [c.id for c in clauses])
-    cited = {doc_id: browse.cited_name(conn, doc) for doc_id, doc in docs.items()}
-    items = [_Item(c, docs[c.document_id], anns.get(c.id), cited[c.document_id]) for c in clauses]
-    body = _render_groups(items, spec.group_by, template)
+    if spec.group_by == "counterparts":
+        groups = comparison_groups(conn, clause_ids, spec.counterparts)
+        clause_ids = [member for group in groups for member, _score in group]
+    items = _items(conn, clause_ids)
+    if spec.group_by == "counterparts":
+        by_id = {item.clause.id: item for item in items}
+        body = _render_comparisons([[(by_id[i], score) for i, score in group] for group in groups], template)
+        items = list(by_id.values())
+    else:
+        body = _render_groups(items, spec.group_by, template)
     values = {
         "title": escape(spec.title or "政策条款摘编"),
         "date": escape(spec.date or time.strftime("%Y-%m-%d")),
@@ -210,11 +219,24 @@ def render(conn: sqlite3.Connection, spec: ExportSpec, template: Template | None
         "filter": escape(spec.filter_description or _describe(spec)),
         "count": str(len(items)),
         "summary_table": _summary_table(items) + (_targets_table(conn, items) if spec.targets else ""),
+        "grid": grid,
         "body": body.rstrip() + "\n",
     }
     markdown = cleaned(template.note.safe_substitute(values))  # the template's own text too
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
     return Note(markdown, len(items), len({i.document.id for i in items}))
+
+
+GROUPINGS = ("province", "document", "tag", "counterparts")
+
+
+def _items(conn: sqlite3.Connection, clause_ids: list[int]) -> list[_Item]:
+    """The clauses with their documents and annotations, in reading order."""
+    clauses = browse.clauses_by_ids(conn, clause_ids)
+    docs = {d.id: d for d in (browse.document(conn, i) for i in {c.document_id for c in clauses}) if d}
+    anns = annotations.annotations_for(conn, [c.id for c in clauses])
+    cited = {doc_id: browse.cited_name(conn, doc) for doc_id, doc in docs.items()}
+    return [_Item(c, docs[c.document_id], anns.get(c.id), cited[c.document_id]) for c in clauses]
 
 
 def _describe(spec: ExportSpec) -> str:
@@ -356,3 +378,105 @@ def suggested_file_name(spec: ExportSpec) -> str:
 
 def write_note(path: Path, markdown: str, force: bool = False) -> None:
     write_atomic(path, markdown, force=force)
+
+
+# --------------------------------------------------------------------------- comparison tables
+
+KIND_LABELS = {"near-copy": "照搬", "adapted": "改写", "related": "相关"}
+
+
+def comparison_groups(conn: sqlite3.Connection, clause_ids: list[int], counterparts: int = 0) -> list[list[tuple]]:
+    """The clauses grouped with their counterparts: clauses that list each other among their
+    similar clauses (store/similar.py, every other document) are one group, in reading order
+    of each group's first clause; with `counterparts`, each clause's best counterparts that
+    were not chosen join its group. Each member comes with its similarity to the group's
+    first clause (None for that one)."""
+    from store import similar
+
+    chosen = [c.id for c in browse.clauses_by_ids(conn, list(dict.fromkeys(clause_ids)))]
+    order = {cid: position for position, cid in enumerate(chosen)}
+    parent = {cid: cid for cid in chosen}
+
+    def root(cid: int) -> int:
+        while parent[cid] != cid:
+            parent[cid] = parent[parent[cid]]
+            cid = parent[cid]
+        return cid
+
+    added: dict[int, int] = {}  # counterpart → the chosen clause it was added for
+    for cid in chosen:
+        matches = similar.similar(conn, cid, limit=20, all_documents=True)
+        for match in matches:
+            if match.clause_id in parent and match.clause_id not in added:
+                a, b = root(cid), root(match.clause_id)
+                if a != b:
+                    parent[max(a, b, key=order.get)] = min(a, b, key=order.get)
+        for match in [m for m in matches if m.clause_id not in parent][:counterparts]:
+            added.setdefault(match.clause_id, cid)
+    members: dict[int, list[int]] = {}
+    for cid in chosen:
+        members.setdefault(root(cid), []).append(cid)
+    for extra, owner in added.items():
+        if extra not in parent:
+            members[root(owner)].append(extra)
+    groups = []
+    for first in sorted(members, key=order.get):
+        scores = {m.clause_id: m.score for m in similar.similar(conn, first, limit=200, all_documents=True,
+                                                                minimum=0.0)}
+        groups.append([(first, None)] + [(cid, scores.get(cid, 0.0)) for cid in members[first][1:]])
+    return groups
+
+
+def _render_comparisons(groups: list[list[tuple[_Item, float | None]]], template: Template) -> str:
+    """One table per group: where each clause stands, its text, its numbers and deadlines,
+    and how like the group's first clause it is."""
+    from store.compare import dates, numbers
+
+    out = []
+    for group in groups:
+        first = group[0][0].clause
+        name = first.title or first.text[:24]
+        out.append(template.group.safe_substitute(heading="##", group=escape(f"比较：{name}")))
+        lines = ["| 省份 | 条款 | 条文 | 数字与期限 | 相似度 |", "| --- | --- | --- | --- | --- |"]
+        for item, score in group:
+            clause = item.clause
+            citation = "，".join(escape(p) for p in browse.Citation.of(item.cited, item.document, clause).parts()[:2])
+            text = "<br>".join(escape(line) for line in (clause.label + clause.title, clause.text) if line.strip())
+            figures = escape("、".join(numbers(clause.text) + dates(clause.text))) or "—"
+            likeness = "—" if score is None else f"{score:.2f} {KIND_LABELS[_kind(score)]}"
+            lines.append(f"| {escape(_place(item.document))} | {citation} | {text} | {figures} | {likeness} |")
+        out.append("\n".join(lines) + "\n")
+    return "\n".join(out)
+
+
+def _kind(score: float) -> str:
+    from store.similar import label
+
+    return label(score)
+
+
+# --------------------------------------------------------------------------- the coverage grid
+
+
+def _grid(conn: sqlite3.Connection, names: list[str]) -> str:
+    from store import grid, topics
+
+    return grid_markdown(grid.coverage(conn, [topics.topic(conn, name) for name in names]))
+
+
+def grid_markdown(coverage) -> str:
+    """The coverage grid as a Markdown table of the provinces that have documents, a topic a
+    province has no clause on written **0**; the provinces without documents are named after
+    it."""
+    head = ["省份", "文件", *(t.name for t in coverage.topics)]
+    lines = ["| " + " | ".join(escape(h) for h in head) + " |", "| --- | ---: |" + " ---: |" * len(coverage.topics)]
+    for row in coverage.rows:
+        if row.documents:
+            cells = ["**0**" if n == 0 else str(n) for n in row.counts]
+            lines.append(f"| {escape(row.short_name)} | {len(row.documents)} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("**0**：已有文件，但无相关条款。")
+    missing = [row.short_name for row in coverage.rows if not row.documents]
+    if missing:
+        lines.append(f"未导入文件的省份：{escape('、'.join(missing))}。")
+    return "\n".join(lines)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from store import analysis, annotations, index, regions, words
+from store import analysis, annotations, index, regions, similar, words
 from store.db import MAX_CLAUSES_PER_DOCUMENT, Store, describe, now, sort_key
 from store.errors import InputError, PolicyReviewError
 from store.model import Node, ParsedDocument, ParsedFile
@@ -651,10 +651,11 @@ def _insert_document(conn: sqlite3.Connection, doc: PreparedDocument, source: st
 
 
 def delete_document(conn: sqlite3.Connection, document_id: int) -> None:
-    """Remove a document, its sections and clauses and their index rows. Annotations stay
-    (their clause_id becomes NULL) until re-attached or listed as orphans."""
+    """Remove a document, its sections and clauses and their rows of the search and similarity
+    indexes. Annotations stay (their clause_id becomes NULL) until re-attached or listed as orphans."""
     index.remove(conn, conn.execute("SELECT sort_key, title, text FROM clauses WHERE document_id = ?",
                                     (document_id,)).fetchall())
+    similar.remove(conn, document_id)
     conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
 
 

@@ -81,6 +81,12 @@ def segment(text: str) -> list[str]:
     return [w for w in _jieba().lcut(text) if w.strip()]
 
 
+def cut(text: str) -> list[str]:
+    """The text cut into jieba's words, every character kept (joined, they are the text):
+    for lining two clauses up word by word (store/compare.py)."""
+    return _jieba().lcut(text, HMM=False)
+
+
 def _short_words(text: str) -> list[str]:
     """jieba's segmentation using dictionary words of at most two characters, for runs of
     Chinese characters: 降低社保费率 → 降低, 社保, 费率 where the default cut gives 社保费, 率."""

@@ -537,10 +537,10 @@ def test_a_full_disk_names_the_file_and_the_summary_follows(tmp_path, monkeypatc
 
     real_open = tui.commands.open_store
 
-    def nearly_full(args, **kwargs):  # room for Xinzhou (10 pages of 16 KB), not for Jilin (26 more)
+    def nearly_full(args, **kwargs):  # room for Xinzhou (17 pages of 16 KB), not for Jilin (42 more)
         store = real_open(args, **kwargs)
         pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
-        store.conn.execute(f"PRAGMA max_page_count = {pages + 15}")
+        store.conn.execute(f"PRAGMA max_page_count = {pages + 25}")
         return store
 
     monkeypatch.setattr(tui.commands, "open_store", nearly_full)

@@ -278,7 +278,7 @@ def test_group_by_tag(golden_db):
 
 def test_unknown_grouping_is_an_error(golden_db):
     store, ids = golden_db
-    with pytest.raises(PolicyReviewError, match="--group-by is province, document or tag"):
+    with pytest.raises(PolicyReviewError, match="--group-by is province, document, tag or counterparts"):
         render(store.conn, golden_spec(ids, group_by="date"))
 
 

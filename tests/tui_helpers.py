@@ -86,3 +86,16 @@ def segments_contrast(pane, rows) -> list[tuple[float, str]]:
 def cursor_rows(pane) -> list[int]:
     pane.render_line(0)  # builds the frame
     return [y for y, (index, _line) in enumerate(pane._frame) if index == pane.cursor]
+
+
+async def press_on_clause(pilot, app: PolicyReviewApp, phrase: str, key: str) -> None:
+    """Move the clause pane to the one clause whose text holds `phrase`, focus it, press a key."""
+    from store import browse
+    from tests._store_helpers import clause_with
+
+    clause = browse.clause(app.store.conn, clause_with(app.store.conn, phrase))
+    app.main.go_to_clause(clause.sort_key)
+    app.main.clauses.focus()
+    await settle(pilot, app)
+    await pilot.press(key)
+    await settle(pilot, app)

@@ -125,7 +125,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rank", action="store_true", help="order by relevance (bm25) instead of reading order")
     p.add_argument("--full", action="store_true", help="print the whole clause, not the part around the match")
 
-    p = sub.add_parser("keywords", parents=[db_parent], help="extract keywords (jieba TF-IDF) for clauses that have none")
+    p = sub.add_parser("keywords", parents=[db_parent],
+                       help="index new clauses for `similar` and extract their keywords (jieba TF-IDF)")
+
+    p = sub.add_parser("similar", parents=[db_parent],
+                       help="the clauses of other provinces most like a clause, best first")
+    p.add_argument("clause_id", type=row_id, metavar="CLAUSE_ID")
+    p.add_argument("--limit", type=count_limit, default=10, metavar="N", help="at most N clauses (default 10)")
+    p.add_argument("--all-documents", action="store_true",
+                   help="look in every other document, the clause's own province's too")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("grid", parents=[db_parent],
+                       help="coverage: how many clauses of each province match each topic")
+    p.add_argument("--topic", action="append", default=[], metavar="NAME_OR_QUERY",
+                   help="a saved query's name, a tag or a query (repeatable; default: every saved query and tag)")
+    p.add_argument("--documents", action="store_true", help="a row for each document under its province")
+    p.add_argument("--markdown", action="store_true", help="print the grid as a Markdown table")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("queries", parents=[db_parent], help="saved queries: named filters, the topics of the grid")
+    query_sub = p.add_subparsers(dest="queries_command", metavar="ACTION")
+    q = query_sub.add_parser("list", parents=[db_parent], help="the saved queries")
+    q.add_argument("--json", action="store_true")
+    q = query_sub.add_parser("save", parents=[db_parent], help="keep a query under a name (replaces that name's)")
+    q.add_argument("name")
+    q.add_argument("query", nargs="+", metavar="QUERY", help="the query; its words are joined with spaces")
+    q = query_sub.add_parser("delete", parents=[db_parent], help="forget a saved query")
+    q.add_argument("name")
 
     p = sub.add_parser("tag", parents=[db_parent], help="add or remove tags on clauses")
     p.add_argument("clause_ids", nargs="+", type=row_id, metavar="CLAUSE_ID")
@@ -195,7 +222,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--query", "-q", metavar="Q", help="clauses matching a search query")
     p.add_argument("--tag", action="append", default=[], metavar="T", help="clauses with this tag (repeatable)")
     p.add_argument("--status", metavar="S", help="clauses with this review status")
-    p.add_argument("--group-by", choices=["province", "document", "tag"], default="province")
+    p.add_argument("--group-by", choices=["province", "document", "tag", "counterparts"], default="province",
+                   help="counterparts: comparison tables of the clauses and their counterparts (docs/export.md)")
+    p.add_argument("--counterparts", type=count_limit, default=0, metavar="N",
+                   help="with --group-by counterparts: add each clause's N best counterparts")
+    p.add_argument("--grid", action="append", default=[], metavar="TOPIC",
+                   help="put a coverage grid of these topics in the note (repeatable)")
     p.add_argument("--title", metavar="TITLE", help="title of the note")
     p.add_argument("--template", type=Path, metavar="FILE", help="a template file for a house format (see docs/export.md)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -241,6 +273,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return commands.open_app(args)
     if args.command == "tags" and not args.tags_command:
         args.tags_command = "list"
+    if args.command == "queries" and not args.queries_command:
+        args.queries_command = "list"
+        args.json = False
     if args.command == "annotations" and not args.annotations_command:
         args.annotations_command = "list"
         args.json = False

@@ -235,7 +235,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         seconds["files"] = time.perf_counter() - files_started
         counts, summary = summarize(results)
         not_started = len(plan.items) - len(results)
-        keywords_done, keywords_failed = sum(r.keywords for r in results), None
+        keywords_done, keywords_failed, similar_done, similar_failed = sum(r.keywords for r in results), None, 0, None
+        if not counts["cancelled"] and (counts["imported"] or counts["replaced"]):
+            similar_started = time.perf_counter()
+            try:
+                similar_done = _fill_similarity(store)
+            except sqlite3.Error as exc:
+                similar_failed = describe(exc)
+            seconds["similar"] = time.perf_counter() - similar_started
         if not args.no_keywords and not counts["cancelled"] and (counts["imported"] or counts["replaced"]):
             keywords_started = time.perf_counter()
             kw_progress = _progress("extracting keywords", unit="clauses")
@@ -262,6 +269,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             "summary": counts,
             "not_started": not_started,
             "keywords": keywords_done,
+            "similar_indexed": similar_done,
             "seconds": {phase: round(value, 3) for phase, value in seconds.items()},
         })
     else:
@@ -269,11 +277,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         if counts["cancelled"]:
             line += f"; import cancelled, {_plural(not_started, 'file')} not started (run it again to go on)"
         tell(line)
+        if similar_failed:
+            tell(f"not indexed for similar clauses: {similar_failed} (`policy-review keywords` indexes them later)")
         if keywords_failed:
             tell(f"keywords not extracted: {keywords_failed} (`policy-review keywords` extracts them later)")
     if counts["cancelled"]:
         return EXIT_INTERRUPTED
-    return EXIT_FAILED if counts["refused"] or keywords_failed else EXIT_OK
+    return EXIT_FAILED if counts["refused"] or keywords_failed or similar_failed else EXIT_OK
 
 
 def _file_size(path: Path) -> int:
@@ -533,6 +543,9 @@ def cmd_keywords(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         _writable(store)
+        indexed = _fill_similarity(store)
+        if indexed:
+            tell(f"{_plural(indexed, 'clause')} indexed for similar clauses")
         progress = _progress("extracting keywords")
         done = fill_keywords(store, progress=(lambda d, t: progress.update(progress.task_ids[0], completed=d, total=t))
                              if progress else None)
@@ -540,6 +553,137 @@ def cmd_keywords(args: argparse.Namespace) -> int:
             progress.stop()
     tell(f"keywords extracted for {_plural(done, 'clause')}")
     return EXIT_OK
+
+
+# --------------------------------------------------------------------------- comparing provinces
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    from store import similar
+
+    with open_store(args) as store:
+        clause = _clause_or_fail(store, args.clause_id)
+        if not store.read_only and similar.pending(store.conn):
+            _fill_similarity(store)
+        cite = browse.citation(store.conn, clause.id)
+        matches = similar.similar(store.conn, clause.id, limit=args.limit or 1 << 62, all_documents=args.all_documents)
+    scope = "every other document" if args.all_documents else "other provinces"
+    if args.json:
+        emit_json({"clause_id": clause.id, "citation": str(cite), "province": cite.province,
+                   "scope": "documents" if args.all_documents else "provinces",
+                   "similar": [m.to_json() for m in matches]})
+        return EXIT_OK
+    tell(Text(f"similar to {cite} (clause {clause.id}), in {scope}:", style="dim"))
+    for match in matches:
+        line = Text(f"{match.clause_id:>6} ", style="dim")
+        line.append(f"{match.score:.2f} {match.kind:<9} ", style="bold" if match.kind != "related" else "")
+        line.append(f"{match.region or match.province} ", style="cyan")
+        line.append(f"《{one_line(match.document)}》 ", style="bold")
+        line.append(browse.display_path(match.path) + " ", style="magenta")
+        heading = one_line(match.title)
+        line.append(heading + " " if heading else "")
+        text = one_line(match.text)
+        line.append(text[:SNIPPET_WIDTH] + ("…" if len(text) > SNIPPET_WIDTH else ""))
+        emit(line)
+    if not matches:
+        tell(f"no similar clause in {scope}" + ("" if args.all_documents else " (--all-documents looks in its own too)"))
+    return EXIT_OK
+
+
+def cmd_grid(args: argparse.Namespace) -> int:
+    from store import grid, topics
+
+    with open_store(args) as store:
+        chosen = [topics.topic(store.conn, t) for t in args.topic] or topics.default_topics(store.conn)
+        if not chosen:
+            raise PolicyReviewError("say which topics: --topic 社保 --topic '用地 | 土地' (or save queries: "
+                                    "policy-review queries save NAME QUERY)")
+        coverage = grid.coverage(store.conn, chosen)
+    if args.json:
+        emit_json(coverage.to_json())
+        return EXIT_OK
+    if args.markdown:
+        from store.export import grid_markdown
+
+        for line in grid_markdown(coverage).splitlines():
+            emit(line)
+        return EXIT_OK
+    _print_grid(coverage, args.documents)
+    return EXIT_OK
+
+
+def _print_grid(coverage, by_document: bool) -> None:
+    """The grid as aligned columns: a province without documents dim with —, a topic a
+    province has no clause on in red."""
+    from rich.cells import cell_len
+
+    names = [one_line(t.name) for t in coverage.topics]
+    rows: list[tuple[str, list[int | None], str]] = []
+    for row in coverage.rows:
+        rows.append((row.short_name, row.counts, "" if row.documents else "dim"))
+        if by_document:
+            rows.extend((f"  {one_line(d.title)}", d.counts, "dim") for d in row.documents)
+    first = max(cell_len(label) for label, _c, _s in [("省份", [], ""), *rows])
+    widths = [max(cell_len(name), 3) for name in names]
+
+    def padded(text: str, width: int, right: bool = True) -> str:
+        gap = " " * max(0, width - cell_len(text))
+        return gap + text if right else text + gap
+
+    head = Text(padded("省份", first, right=False), style="bold")
+    for name, width in zip(names, widths):
+        head.append("  " + padded(name, width), style="bold")
+    emit(head)
+    for label, counts, style in rows:
+        line = Text(padded(label, first, right=False), style=style)
+        for n, width in zip(counts, widths):
+            line.append("  ")
+            line.append(padded("—" if n is None else str(n), width),
+                        style="dim" if n is None else "bold red" if n == 0 else "")
+        emit(line)
+    for column, topic in enumerate(coverage.topics):
+        empty = coverage.empty_provinces(column)
+        if empty:
+            tell(Text(f"no clause on {one_line(topic.name)} in: {'、'.join(empty)}", style="dim"))
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    from store import topics
+
+    with open_store(args) as store:
+        action = args.queries_command
+        if action == "list":
+            saved = topics.saved_queries(store.conn)
+            if args.json:
+                emit_json([q.to_json() for q in saved])
+                return EXIT_OK
+            for query in saved:
+                line = Text(one_line(query.name), style="bold")
+                line.append(f"  {one_line(query.query)}")
+                line.append(f"  ({one_line(query.author)}, {query.updated_at})", style="dim")
+                emit(line)
+            if not saved:
+                tell("no saved queries yet: policy-review queries save 社保 '社保 | 养老保险'")
+        elif action == "save":
+            saved = topics.save(_writable(store), args.name, " ".join(args.query), _author())
+            tell(f"saved {saved.name!r}: {saved.query}")
+        elif action == "delete":
+            topics.delete(_writable(store), args.name)
+            tell(f"deleted the saved query {args.name!r}")
+    return EXIT_OK
+
+
+def _fill_similarity(store: Store) -> int:
+    """Index the clauses the similarity index lacks, with a progress bar on a terminal."""
+    from store import similar
+
+    progress = _progress("indexing for similar clauses")
+    try:
+        return similar.fill(store, progress=(lambda d, t: progress.update(progress.task_ids[0], completed=d, total=t))
+                            if progress else None)
+    finally:
+        if progress:
+            progress.stop()
 
 
 # --------------------------------------------------------------------------- annotations
@@ -654,6 +798,7 @@ def _annotations_action(store: Store, args: argparse.Namespace) -> int:
         report = annotations.import_records(store, records, _author())
         tell(f"{report.merged} merged, {report.created} new ({report.orphaned} without their clause: "
              f"see `policy-review annotations orphans`), {_plural(len(report.conflicts), 'conflict')}"
+             + (f", {_plural(report.queries, 'saved query')} added or updated" if report.queries else "")
              + ("; `policy-review undo` undoes the import" if report.merged or report.created else ""))
         for conflict in report.conflicts:
             tell(f"  conflict: {conflict} (both kept in the history)")
@@ -702,10 +847,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     spec = export.ExportSpec(
         selection=args.selection, query=args.query, tags=args.tag, status=args.status,
-        group_by=args.group_by, title=args.title, reviewer=_author(), targets=args.targets,
+        group_by=args.group_by, title=args.title, reviewer=_author(), targets=args.targets, grid_topics=args.grid,
+        counterparts=args.counterparts,
     )
     template = export.load_template(args.template) if args.template else None
     with open_store(args) as store:
+        if args.group_by == "counterparts" and not store.read_only:
+            from store.similar import pending
+
+            if pending(store.conn):
+                _fill_similarity(store)
         note = export.render(store.conn, spec, template=template)
     if not note.clause_count:
         raise PolicyReviewError(f"nothing to export: no clause fits {_export_scope(args)}; {args.output} not written")

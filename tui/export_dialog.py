@@ -29,10 +29,11 @@ class ExportDialog(Dialog):
     ]
 
     def __init__(self, db_path: Path, clause_ids: list[int], description: str, scope: str, reviewer: str,
-                 folder: Path, filter_text: str | None) -> None:
+                 folder: Path, filter_text: str | None, grid_topics: list[str] | None = None) -> None:
         super().__init__()
         self.db_path = db_path
-        self.spec = export_store.ExportSpec(clause_ids=clause_ids, reviewer=reviewer, filter_description=scope)
+        self.spec = export_store.ExportSpec(clause_ids=clause_ids, reviewer=reviewer, filter_description=scope,
+                                            grid_topics=grid_topics or [])
         self.description = description
         self.folder = folder if folder.is_dir() else Path.cwd()
         self.filter_text = filter_text
@@ -47,7 +48,8 @@ class ExportDialog(Dialog):
             with Horizontal(classes="row"):
                 yield Label(plain("title "))
                 yield Input(placeholder="政策条款摘编", id="export-title")
-                yield Select([("by province", "province"), ("by document", "document"), ("by tag", "tag")],
+                yield Select([("by province", "province"), ("by document", "document"), ("by tag", "tag"),
+                              ("side by side with counterparts", "counterparts")],
                              value="province", allow_blank=False, id="export-group")
             yield Static(plain(f"preparing the preview of {n_clauses(len(self.spec.clause_ids))}…", "dim"),
                          id="export-progress")

@@ -371,7 +371,8 @@ class MainScreen(Screen):
         self.app.push_screen(TagsScreen(self.store, self.app.author), done)
 
     def action_view(self, name: str) -> None:
-        """A view of its own (agencies, targets): its module is loaded when asked for."""
+        """A view of its own (agencies, targets, similar, grid: tui/NAME_screen.py), its module
+        loaded when asked for."""
         import_module(f"tui.{name}_screen").open_view(self)
 
     def action_orphans(self) -> None:

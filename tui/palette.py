@@ -9,10 +9,11 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from store import browse, regions
+from store import browse, regions, topics
 from store import search as search_store
 from store.errors import QueryError
 from store.untrusted import visible
+from tui.grid_screen import ask_to_save_filter
 from tui.render import plain
 
 ACTIONS = [
@@ -22,6 +23,8 @@ ACTIONS = [
     ("Copy the citation or the text…", "of the focused clause, to the clipboard", "copy"),
     ("Open the source file", "at the focused clause's line, in $PAGER or $EDITOR", "open_source"),
     ("Tags…", "list, rename, merge, color or delete tags", "tags_view"),
+    ("Similar clauses…", "the clauses of other provinces most like the focused one", "view('similar')"),
+    ("Coverage grid…", "clauses on each saved query and tag, province by province", "view('grid')"),
     ("Orphaned annotations…", "annotations whose clause is gone after a re-import", "orphans"),
     ("Agencies…", "who leads and who works with each measure, per province", "view('agencies')"),
     ("Targets and deadlines…", "the numbers promised and by when, sortable, by year", "view('targets')"),
@@ -30,6 +33,12 @@ ACTIONS = [
     ("Hide places without matches", "toggle while a filter is active", "hide_empty"),
     ("Help", "keys and the filter language", "help"),
 ]
+
+
+FLOWS = [
+    ("Save the filter as a query…", "name the filter and keep it (a topic of the coverage grid)", ask_to_save_filter),
+]
+"""Palette entries that start a flow of their own rather than a key's action."""
 
 
 def _help(text: str) -> str:
@@ -46,6 +55,12 @@ class PolicyReviewCommands(Provider):
     async def discover(self) -> Hits:
         for name, help_text, action in ACTIONS:
             yield DiscoveryHit(plain(name), partial(self.screen.run_action, action), text=name, help=help_text)
+        for name, help_text, flow in FLOWS:
+            yield DiscoveryHit(plain(name), partial(flow, self.screen), text=name, help=help_text)
+        for saved in topics.saved_queries(self.screen.store.conn):
+            label = _one_line(f"filter: {saved.name}")
+            yield DiscoveryHit(plain(label), partial(self.screen.apply_filter, saved.query), text=label,
+                               help=_help(saved.query))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -54,7 +69,17 @@ class PolicyReviewCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, plain(name), partial(screen.run_action, action), text=name, help=help_text)
+        for name, help_text, flow in FLOWS:
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, plain(name), partial(flow, screen), text=name, help=help_text)
         conn = screen.store.conn
+        for saved in topics.saved_queries(conn):
+            label = _one_line(f"filter: {saved.name}")
+            score = max(matcher.match(label), matcher.match(saved.query))
+            if score > 0:
+                yield Hit(score, plain(label), partial(screen.apply_filter, saved.query), text=label,
+                          help=_help(saved.query))
         for place in browse.places(conn):
             name = place.region or place.province
             score = max(matcher.match(name), matcher.match(regions.short_name(place.province)) if not place.region else 0)

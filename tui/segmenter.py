@@ -3,8 +3,10 @@ GIL for 0.3–1.5 s, which would freeze the screen even from a thread."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 _SUGGEST = """import sys
@@ -34,3 +36,48 @@ def fill_keywords_in_subprocess(db_path: Path) -> None:
                          start_new_session=True)
     except OSError:
         pass  # keywords stay pending; `policy-review keywords` fills them later
+
+
+_CUTTER = """import json, sys
+from store.words import cut
+for line in sys.stdin:
+    print(json.dumps([cut(text) for text in json.loads(line)], ensure_ascii=False), flush=True)
+"""
+
+
+class WordCutter:
+    """jieba's words for the side-by-side view, from a helper process started when the view
+    first asks and kept while it is open: its dictionary loads once there (0.3–1.5 s), then a
+    pair of clauses is cut in milliseconds. Called from a worker thread; None when the helper
+    cannot be had (the view compares characters then)."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+
+    def cut(self, texts: list[str]) -> list[list[str]] | None:
+        with self._lock:
+            try:
+                if self._process is None or self._process.poll() is not None:
+                    self._process = subprocess.Popen(
+                        [sys.executable, "-c", _CUTTER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL, text=True, encoding="utf-8", start_new_session=True)
+                self._process.stdin.write(json.dumps(texts, ensure_ascii=False) + "\n")
+                self._process.stdin.flush()
+                line = self._process.stdout.readline()
+                words = json.loads(line) if line else None
+            except (OSError, ValueError):
+                return None
+        if not isinstance(words, list) or len(words) != len(texts):
+            return None
+        return words
+
+    def close(self) -> None:
+        with self._lock:
+            if self._process is not None and self._process.poll() is None:
+                self._process.stdin.close()
+                try:
+                    self._process.wait(timeout=2)
+                except subprocess.TimeoutExpired:
+                    self._process.kill()
+            self._process = None
