@@ -331,7 +331,7 @@ async def test_esc_in_the_note_editor_cancels_and_asks_when_changed(db, tmp_path
 
 
 async def test_messages_go_away_by_themselves(db, tmp_path, monkeypatch):
-    monkeypatch.setattr("tui.status.MESSAGE_SECONDS", 0.3)
+    monkeypatch.setattr("tui.status.MESSAGE_SECONDS", 1.5)  # long enough to be seen on a busy machine
     app = make_app(db, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app)
@@ -339,7 +339,7 @@ async def test_messages_go_away_by_themselves(db, tmp_path, monkeypatch):
         await pilot.press("escape")
         await settle(pilot, app)
         assert "filter cleared" in status(app)
-        await pilot.pause(0.6)
+        await pilot.pause(2.5)
         assert "filter cleared" not in status(app)
 
 
