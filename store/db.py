@@ -277,7 +277,7 @@ reviewer set it (kept by document identity across re-imports, with its history),
 clause's own validity on its annotation."""
 
 _SCHEMA_V5 = f"""
-CREATE VIRTUAL TABLE similar_index USING fts5(terms, content='', detail=none, tokenize="{TOKENIZER}");
+CREATE VIRTUAL TABLE similar_index USING fts5(terms, content='', detail=none, columnsize=0, tokenize="{TOKENIZER}");
 CREATE VIRTUAL TABLE similar_terms USING fts5vocab(similar_index, 'row');
 CREATE TABLE similar_rows (
     clause_id INTEGER PRIMARY KEY REFERENCES clauses(id) ON DELETE CASCADE

@@ -284,6 +284,8 @@ class PreparedDocument:
     """Each clause's index tokens (store.index.tokens), in the same order."""
     found: list[analysis.Found]
     """Each clause's agencies and targets (store.analysis), in the same order."""
+    terms: list[str]
+    """Each clause's row of the similarity index (store.similar.index_terms), in the same order."""
 
 
 CLAUSE_COLUMNS = ("label", "title", "text", "path", "key", "line", "page_first", "page_last", "rows", "keywords")
@@ -406,11 +408,12 @@ def _prepare_documents(parsed: ParsedFile, source: str, keywords: bool) -> list[
         _flatten(doc.nodes, None, "", 1, sections, leaves)
         if len(leaves) > MAX_CLAUSES_PER_DOCUMENT:
             raise InputError(f"too many clauses in one document ({len(leaves)})")
-        found = (words.clause_keywords([words.keyword_text(node.title, node.text) for _s, node, _p in leaves])
+        keywords_found = (words.clause_keywords([words.keyword_text(node.title, node.text) for _s, node, _p in leaves])
                  if keywords else [None] * len(leaves))
-        clauses, tokens = [], []
-        for (section, node, path), clause_words in zip(leaves, found):
+        clauses, tokens, terms = [], [], []
+        for (section, node, path), clause_words in zip(leaves, keywords_found):
             clause_forms = index.forms(node.title, node.text)
+            terms.append(similar.index_terms(clause_forms[0], clause_forms[1]))
             pages = node.pages or (None, None)
             clauses.append((section, node.label, node.title, node.text, path,
                             clause_key(identity, path, clause_forms[0], clause_forms[1]), node.line, pages[0],
@@ -427,7 +430,7 @@ def _prepare_documents(parsed: ParsedFile, source: str, keywords: bool) -> list[
         }
         found = analysis.analyse_clauses(values["province"], doc.region, doc.date,
                                          [(node.title, node.text, node.rows) for _s, node, _p in leaves])
-        documents.append(PreparedDocument(values, identity, sections, clauses, tokens, found))
+        documents.append(PreparedDocument(values, identity, sections, clauses, tokens, found, terms))
     return documents
 
 
@@ -647,6 +650,7 @@ def _insert_document(conn: sqlite3.Connection, doc: PreparedDocument, source: st
     clause_ids = [row[0] for row in conn.execute("SELECT id FROM clauses WHERE document_id = ? ORDER BY ordinal",
                                                  (document_id,))]
     analysis.store_found(conn, document_id, clause_ids, first_key, doc.found, doc.values["validity"])
+    similar.add_rows(conn, clause_ids, [(first_key | ordinal, terms) for ordinal, terms in enumerate(doc.terms)])
     return document_id, len(doc.clauses)
 
 

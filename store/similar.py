@@ -5,9 +5,11 @@ related).
 The similarity index (table similar_index) holds each clause's distinct character bigrams
 (of its folded title and text, store.normalize: so 稅費 in Shanghai's traditional text meets
 税费 in Liaoning's), one token each, in a contentless FTS5 table with detail=none: a rowid
-list per bigram, under the clause's sort key as in clause_index. It is filled after import
-(`fill`; similar_rows lists the clauses it holds), and a document's rows leave it in the
-transaction that removes or re-imports the document, so it is right through both.
+list per bigram, under the clause's sort key as in clause_index. A document's rows enter it
+in the transaction that imports the document (made with the file: store.importer) and
+leave it in the one that removes or re-imports it, so it is right through both;
+similar_rows lists the clauses it holds, and `fill` indexes those it lacks (a database made
+before the index, or when the way of indexing changed).
 
 Finding the counterparts of a clause:
 1. Its bigrams' document frequencies (the fts5vocab table similar_terms), giving each a weight
@@ -104,10 +106,23 @@ def clause_terms(title: str, text: str) -> set[str]:
     return bigrams(fold(title), fold(text))
 
 
-def _row(key: int, terms: Iterable[str]) -> tuple[int, str]:
-    """A clause's index row. The order of the tokens does not matter (no positions are kept),
-    so a row is deleted with its set of bigrams however the set was iterated."""
-    return key, " ".join(terms)
+def index_terms(folded_title: str, folded_text: str) -> str:
+    """A clause's row of the index, from its folded title and text. The order of the tokens
+    does not matter (no positions are kept), so a row is deleted with its set of bigrams
+    however the set was iterated."""
+    return " ".join(bigrams(folded_title, folded_text))
+
+
+def _row(key: int, title: str, text: str) -> tuple[int, str]:
+    return key, index_terms(fold(title), fold(text))
+
+
+def add_rows(conn: sqlite3.Connection, clause_ids: list[int], rows: list[tuple[int, str]]) -> None:
+    """Index clauses (inside the caller's transaction): their ids, and their rows as
+    (sort key, index_terms). The importer's rows are made with the file, in a bulk import by
+    its worker processes, so the index is whole when the import ends."""
+    conn.executemany("INSERT INTO similar_index (rowid, terms) VALUES (?, ?)", rows)
+    conn.executemany("INSERT INTO similar_rows (clause_id) VALUES (?)", [(clause_id,) for clause_id in clause_ids])
 
 
 def remove(conn: sqlite3.Connection, document_id: int) -> None:
@@ -117,7 +132,7 @@ def remove(conn: sqlite3.Connection, document_id: int) -> None:
     rows = conn.execute("""SELECT c.sort_key, c.title, c.text FROM clauses c JOIN similar_rows r ON r.clause_id = c.id
                            WHERE c.document_id = ?""", (document_id,)).fetchall()
     conn.executemany("INSERT INTO similar_index (similar_index, rowid, terms) VALUES ('delete', ?, ?)",
-                     [_row(key, clause_terms(title, text)) for key, title, text in rows])
+                     [_row(key, title, text) for key, title, text in rows])
 
 
 def rebuild(conn: sqlite3.Connection) -> int:
@@ -137,10 +152,9 @@ def fill(store: Store, batch: int = 2000, progress: Callable[[int, int], None] |
     """Index every clause not in the index yet, a batch per transaction (an interrupted fill
     loses nothing done before it). Returns the number indexed.
 
-    Filled after import rather than in it: cutting a clause into bigrams in Python costs as
-    much as the rest of its import. `policy-review import` fills at its end, the app's import
-    in the helper process that extracts keywords (`policy-review keywords`); `policy-review
-    similar` and the app's list of similar clauses fill what is missing before they search."""
+    An import indexes its own clauses; what is left is a database's older clauses, filled by
+    `policy-review keywords` (and the app's helper process that runs it) and, when few,
+    before `policy-review similar` and the app's list of similar clauses search."""
     total = pending(store.conn)
     done, last = 0, 0
     while done < total:
@@ -156,9 +170,7 @@ def fill(store: Store, batch: int = 2000, progress: Callable[[int, int], None] |
                 f"SELECT clause_id FROM similar_rows WHERE clause_id IN ({','.join('?' * len(rows))})",
                 [row[0] for row in rows])}
             fresh = [row for row in rows if row[0] not in held]
-            conn.executemany("INSERT INTO similar_index (rowid, terms) VALUES (?, ?)",
-                             [_row(key, clause_terms(title, text)) for _cid, key, title, text in fresh])
-            conn.executemany("INSERT INTO similar_rows (clause_id) VALUES (?)", [(row[0],) for row in fresh])
+            add_rows(conn, [row[0] for row in fresh], [_row(key, title, text) for _cid, key, title, text in fresh])
         done += len(rows)
         if progress:
             progress(done, total)

@@ -48,6 +48,8 @@ def contents(store: Store) -> dict:
         "clauses": conn.execute("SELECT * FROM clauses ORDER BY id").fetchall(),
         "agencies": conn.execute("SELECT * FROM clause_agencies ORDER BY clause_id, agency_id, role").fetchall(),
         "targets": conn.execute("SELECT * FROM targets ORDER BY id").fetchall(),
+        "similar": conn.execute("SELECT (SELECT count(*) FROM similar_rows), "
+                                "(SELECT coalesce(sum(doc), 0) FROM similar_terms)").fetchone(),
         "searches": {q: [hit.clause_id for hit in search(conn, q, limit=100_000).hits]
                      for q in ("降低", "社保 | 公积金", "稅費", "2016年", "-企业 成本")},
     }
@@ -63,6 +65,7 @@ def test_a_bulk_import_stores_what_importing_one_file_at_a_time_stores(tmp_path)
         assert all(r.status == "imported" and r.keywords == r.clauses > 0 for r in in_bulk)
         assert contents(bulk) == contents(one)
         assert len(contents(bulk)["agencies"]) > 100 and len(contents(bulk)["targets"]) > 100
+        assert contents(bulk)["similar"][0] == len(contents(bulk)["clauses"])
         assert bulk.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 

@@ -18,9 +18,12 @@ JILIN_STABLE_JOBS = "将失业保险基金支持企业稳岗政策实施范围"
 
 @pytest.fixture
 def indexed(tmp_db):
-    """The samples, imported and indexed for similar clauses."""
-    assert similar.fill(tmp_db) == similar.pending(tmp_db.conn) + tmp_db.conn.execute(
-        "SELECT count(*) FROM clauses").fetchone()[0]
+    """The samples as imported: the import indexed every clause for similar clauses."""
+    conn = tmp_db.conn
+    assert similar.pending(conn) == 0 and similar.fill(tmp_db) == 0
+    assert conn.execute("SELECT count(*) FROM similar_rows").fetchone()[0] == \
+        conn.execute("SELECT count(*) FROM clauses").fetchone()[0] > 0
+    assert postings(conn) == expected_postings(conn)
     return tmp_db
 
 
@@ -97,11 +100,13 @@ def test_a_clause_with_no_counterpart_lists_nothing_weak(indexed):
         similar.similar(conn, 999999)
 
 
-def test_new_clauses_wait_for_the_fill_and_a_search_says_so(tmp_db):
+def test_clauses_missing_from_the_index_wait_for_the_fill_and_a_search_says_so(tmp_db):
     conn = tmp_db.conn
     clause = clause_with(conn, LIAONING_SOCIAL_INSURANCE)
     total = conn.execute("SELECT count(*) FROM clauses").fetchone()[0]
-    assert similar.pending(conn) == total  # an import leaves the index to the fill
+    with tmp_db.transaction() as tx:  # as a database indexed another way is left for the fill
+        assert similar.rebuild(tx) == total
+    assert similar.pending(conn) == total
     with pytest.raises(PolicyReviewError, match=f"{total} clauses are not in the similarity index yet"):
         similar.similar(conn, clause)
     assert similar.fill(tmp_db, batch=100) == total and similar.pending(conn) == 0
@@ -116,17 +121,14 @@ def test_reimport_and_removal_keep_the_index_right(tmp_path, indexed):
     text = SAMPLE["jilin"].read_text(encoding="utf-8")
     copy.write_text(text + "\n", encoding="utf-8")  # other bytes: a second copy, not "unchanged"
     import_paths(indexed, [copy])
-    similar.fill(indexed)
+    assert similar.pending(conn) == 0
     clause = clause_with(conn, LIAONING_SOCIAL_INSURANCE)
     before = [m.province for m in similar.similar(conn, clause)].count("吉林省")
 
     copy.write_text(text.replace("稳岗", "稳就业"), encoding="utf-8")
-    [result] = import_paths(indexed, [copy])  # the old version's rows leave the index at once
+    [result] = import_paths(indexed, [copy])  # the old version's rows leave, the new ones enter
     assert result.status == "replaced"
-    assert postings(conn) == expected_postings(conn)
-    assert similar.pending(conn) == result.clauses
-    similar.fill(indexed)
-    assert postings(conn) == expected_postings(conn)
+    assert postings(conn) == expected_postings(conn) and similar.pending(conn) == 0
     found = {m.clause_id for m in similar.similar(conn, clause, limit=50)}
     assert found <= {row[0] for row in conn.execute("SELECT id FROM clauses")}
 

@@ -235,14 +235,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         seconds["files"] = time.perf_counter() - files_started
         counts, summary = summarize(results)
         not_started = len(plan.items) - len(results)
-        keywords_done, keywords_failed, similar_done, similar_failed = sum(r.keywords for r in results), None, 0, None
-        if not counts["cancelled"] and (counts["imported"] or counts["replaced"]):
-            similar_started = time.perf_counter()
-            try:
-                similar_done = _fill_similarity(store)
-            except sqlite3.Error as exc:
-                similar_failed = describe(exc)
-            seconds["similar"] = time.perf_counter() - similar_started
+        keywords_done, keywords_failed = sum(r.keywords for r in results), None
         if not args.no_keywords and not counts["cancelled"] and (counts["imported"] or counts["replaced"]):
             keywords_started = time.perf_counter()
             kw_progress = _progress("extracting keywords", unit="clauses")
@@ -269,7 +262,6 @@ def cmd_import(args: argparse.Namespace) -> int:
             "summary": counts,
             "not_started": not_started,
             "keywords": keywords_done,
-            "similar_indexed": similar_done,
             "seconds": {phase: round(value, 3) for phase, value in seconds.items()},
         })
     else:
@@ -277,13 +269,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         if counts["cancelled"]:
             line += f"; import cancelled, {_plural(not_started, 'file')} not started (run it again to go on)"
         tell(line)
-        if similar_failed:
-            tell(f"not indexed for similar clauses: {similar_failed} (`policy-review keywords` indexes them later)")
         if keywords_failed:
             tell(f"keywords not extracted: {keywords_failed} (`policy-review keywords` extracts them later)")
     if counts["cancelled"]:
         return EXIT_INTERRUPTED
-    return EXIT_FAILED if counts["refused"] or keywords_failed or similar_failed else EXIT_OK
+    return EXIT_FAILED if counts["refused"] or keywords_failed else EXIT_OK
 
 
 def _file_size(path: Path) -> int:

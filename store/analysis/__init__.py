@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import TYPE_CHECKING
 
-from store.analysis import agencies, tables, targets, validity
+if TYPE_CHECKING:  # the extractors compile many patterns: loaded when a document is analysed,
+    # not by the app's start, which needs only store.analysis.validity
+    from store.analysis.agencies import Mention
+    from store.analysis.targets import Target
 
-
-Found = tuple[list[tuple[str, agencies.Mention]], list[targets.Target]]
+Found = tuple[list[tuple[str, "Mention"]], list["Target"]]
 """One clause's findings: its agencies [(full name, mention)] and its targets."""
 
 
@@ -23,6 +26,8 @@ def analyse_clauses(province: str, region: str | None, issued: str | None,
                     clauses: list[tuple[str, str, list | None]]) -> list[Found]:
     """The agencies and targets of a document's clauses (title, text, table rows), from the
     text alone: a bulk import runs this in its worker processes."""
+    from store.analysis import agencies, targets
+
     first_leads = agencies.first_leads(text for _t, text, _r in clauses)
     found = []
     for title, text, rows in clauses:
@@ -36,6 +41,8 @@ def store_found(conn: sqlite3.Connection, document_id: int, clause_ids: list[int
                 found: list[Found], stated_validity: str | None) -> None:
     """Store what analyse_clauses found for a document's clauses (ids and found in reading
     order; a clause's sort key is first_key | its ordinal) and its validity as stated."""
+    from store.analysis import tables, validity
+
     tables.store_document(conn, document_id, [(clause_id, first_key | ordinal, named, clause_targets)
                                               for ordinal, (clause_id, (named, clause_targets))
                                               in enumerate(zip(clause_ids, found, strict=True))],
@@ -45,6 +52,8 @@ def store_found(conn: sqlite3.Connection, document_id: int, clause_ids: list[int
 def analyse_document(conn: sqlite3.Connection, document_id: int) -> None:
     """Find and store again the agencies and targets of a stored document's clauses and its
     validity as its site states it (replacing what an earlier analysis stored)."""
+    from store.analysis import tables, validity
+
     province, region, issued, stated = conn.execute(
         "SELECT province, region, date, validity FROM documents WHERE id = ?", (document_id,)).fetchone()
     clauses = conn.execute("SELECT id, sort_key, title, text, rows FROM clauses WHERE document_id = ? ORDER BY ordinal",
