@@ -5,8 +5,8 @@ large database.
 
 1. Builds (once; kept at --db, default bench/out/similar-N.db) the documents of
    bench/tui_bench.py (sample sentences under 一、 / （一） / 1. sections, 15% traditional)
-   spread over the 31 mainland provinces, imported through the real importer, then fills the
-   similarity index as `policy-review import` does after importing (store.similar.fill).
+   spread over the 31 mainland provinces, imported through the real importer (which fills the
+   similarity index with each file).
 2. Similar clauses: `store.similar.similar(conn, id, limit=10)` for --queries clauses picked
    at random, on a new connection, after an untimed pass over 20 others; p50, p95, max. The
    same for a quarter of them with all_documents=True.
@@ -34,23 +34,17 @@ TOPICS = {"社保": "社保 | 养老保险", "用地": "用地", "电价": "电�
           "稳岗": "稳岗", "产能": "产能 -钢铁", "营商环境": "营商环境"}
 
 
-def build(db: Path, clauses: int) -> tuple[float, float]:
-    """The tui benchmark's documents over the 31 mainland provinces, then the similarity
-    index filled as after an import; returns the seconds of each."""
+def build(db: Path, clauses: int) -> float:
+    """The tui benchmark's documents over the 31 mainland provinces; returns the seconds of
+    their import (the similarity index included)."""
     import tui_bench
 
-    from store import regions, similar
-    from store.db import Store
+    from store import regions
 
     tui_bench.PROVINCES = list(regions.PROVINCES[:31])
     started = time.perf_counter()
     tui_bench.build(db, clauses)
-    imported = time.perf_counter()
-    with Store(db) as store:
-        filled = similar.fill(store, batch=20_000)
-    fill_s = time.perf_counter() - imported
-    print(f"similarity index filled: {filled:,} clauses in {fill_s:.1f} s ({filled / fill_s:,.0f} clauses/s)")
-    return imported - started, fill_s
+    return time.perf_counter() - started
 
 
 def p95(values: list[float]) -> float:
@@ -127,7 +121,7 @@ def main() -> None:
         "similar_index_mb": round(index_mb, 1),
     }
     if built is not None:
-        figures["import_s"], figures["fill_s"] = round(built[0], 1), round(built[1], 1)
+        figures["import_s"] = round(built, 1)
     print(json.dumps(figures))
 
 

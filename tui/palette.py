@@ -13,7 +13,6 @@ from store import browse, regions, topics
 from store import search as search_store
 from store.errors import QueryError
 from store.untrusted import visible
-from tui.grid_screen import ask_to_save_filter
 from tui.render import plain
 
 ACTIONS = [
@@ -35,8 +34,14 @@ ACTIONS = [
 ]
 
 
+def _save_filter(main) -> None:
+    from tui.grid_screen import ask_to_save_filter  # the grid's module, loaded when first wanted
+
+    ask_to_save_filter(main)
+
+
 FLOWS = [
-    ("Save the filter as a query…", "name the filter and keep it (a topic of the coverage grid)", ask_to_save_filter),
+    ("Save the filter as a query…", "name the filter and keep it (a topic of the coverage grid)", _save_filter),
 ]
 """Palette entries that start a flow of their own rather than a key's action."""
 

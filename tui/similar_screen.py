@@ -127,7 +127,7 @@ class SimilarScreen(Screen):
                     similar.fill(store)
                 elif missing and not store.read_only:
                     fill_keywords_in_subprocess(self.db_path)  # indexes them first, then keywords
-                    note = f"{missing} clauses are still being indexed: press a twice later to look again"
+                    note = f"{missing} clauses are still being indexed: look again in a minute"
                 found = similar.similar(store.conn, self.clause_id, limit=LIMIT, all_documents=all_documents)
         except PolicyReviewError as exc:
             self.app.call_from_thread(self._show, [], str(exc), all_documents, note)
