@@ -188,7 +188,7 @@ UPDATE clauses SET keywords = (
 ) WHERE id IN (SELECT clause_id FROM clause_keywords);
 DROP TABLE clause_keywords;
 CREATE INDEX clauses_without_keywords ON clauses(id) WHERE keywords IS NULL;
-DROP INDEX clauses_key;
+DROP INDEX IF EXISTS clauses_key;
 """
 """Version 3, for a million clauses: a clause's keywords are a column of its row, the words
 alone (best first, separated by spaces: about 60 bytes a clause, where a table of JSON
@@ -277,7 +277,7 @@ reviewer set it (kept by document identity across re-imports, with its history),
 clause's own validity on its annotation."""
 
 _SCHEMA_V5 = f"""
-CREATE VIRTUAL TABLE similar_index USING fts5(terms, content='', detail=none, columnsize=0, tokenize="{TOKENIZER}");
+CREATE VIRTUAL TABLE similar_index USING fts5(terms, content='', detail=none, tokenize="{TOKENIZER}");
 CREATE VIRTUAL TABLE similar_terms USING fts5vocab(similar_index, 'row');
 CREATE TABLE similar_rows (
     clause_id INTEGER PRIMARY KEY REFERENCES clauses(id) ON DELETE CASCADE
@@ -293,9 +293,14 @@ CREATE TABLE saved_queries (
 );
 """
 """Version 5: the similarity index (each clause's character bigrams, store/similar.py, filled
-after import; similar_rows lists the clauses it holds) and saved queries (named filters, the
-topics of the coverage grid)."""
+with each imported file; similar_rows lists the clauses it holds) and saved queries (named
+filters, the topics of the coverage grid)."""
 
+
+RESERVED_3 = (3, 4)
+"""Versions a database may have without version 3's change: for a while version 3 was
+reserved and empty, so a database made then (at 3 or 4) still has the keywords table and
+gets version 3's change when it is next opened."""
 
 MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4, 5: _SCHEMA_V5}
 """Schema version → the SQL that brings the previous version to it. Ids of documents,
@@ -474,6 +479,9 @@ class Store:
                 return
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in _statements(MIGRATIONS[target]):
+                    conn.execute(statement)
+            if version in RESERVED_3 and "keywords" not in {row[1] for row in conn.execute("PRAGMA table_info(clauses)")}:
+                for statement in _statements(MIGRATIONS[3]):
                     conn.execute(statement)
             if 0 < version < 4 <= SCHEMA_VERSION:
                 from store import analysis  # documents imported before version 4 are analysed now

@@ -407,7 +407,7 @@ def comparison_groups(conn: sqlite3.Connection, clause_ids: list[int], counterpa
     for cid in chosen:
         matches = similar.similar(conn, cid, limit=20, all_documents=True)
         for match in matches:
-            if match.clause_id in parent and match.clause_id not in added:
+            if match.clause_id in parent:
                 a, b = root(cid), root(match.clause_id)
                 if a != b:
                     parent[max(a, b, key=order.get)] = min(a, b, key=order.get)
@@ -417,12 +417,10 @@ def comparison_groups(conn: sqlite3.Connection, clause_ids: list[int], counterpa
     for cid in chosen:
         members.setdefault(root(cid), []).append(cid)
     for extra, owner in added.items():
-        if extra not in parent:
-            members[root(owner)].append(extra)
+        members[root(owner)].append(extra)
     groups = []
     for first in sorted(members, key=order.get):
-        scores = {m.clause_id: m.score for m in similar.similar(conn, first, limit=200, all_documents=True,
-                                                                minimum=0.0)}
+        scores = similar.similarity(conn, first, members[first][1:])
         groups.append([(first, None)] + [(cid, scores.get(cid, 0.0)) for cid in members[first][1:]])
     return groups
 

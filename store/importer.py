@@ -10,6 +10,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Generator, Iterable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,11 +150,15 @@ def bulk_workers(plan: ImportPlan) -> int:
     files = plan.files
     if cores < 2 or len(files) < 2:
         return 0
-    size = 0
-    for path in files:
-        with contextlib.suppress(OSError):
-            size += path.stat().st_size
-    return min(cores, len(files)) if size >= BULK_BYTES else 0
+    return min(cores, len(files)) if sum(map(file_size, files)) >= BULK_BYTES else 0
+
+
+def file_size(path: Path) -> int:
+    """Its size in bytes, 0 when it cannot be read (the import says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def import_paths(
@@ -183,8 +188,15 @@ def import_paths(
     prepared = (_prepared_by_workers(store, items, province, max_bytes, keywords, workers) if workers > 0
                 else (None for _item in items))
     results = []
+    workers_lost = False  # a worker died (out of memory, a reader's crash): the rest is done here
     try:
-        for position, (item, ready) in enumerate(zip(items, prepared)):
+        for position, item in enumerate(items):
+            ready = None
+            if not workers_lost:
+                try:
+                    ready = next(prepared)
+                except BrokenProcessPool:
+                    workers_lost = True
             if isinstance(item, ImportResult):
                 result = item
             else:
@@ -199,6 +211,10 @@ def import_paths(
                         result = _store_result(store, _wait(ready, check_cancelled), province, check_cancelled)
                 except ImportCancelled:
                     result = ImportResult(str(item), "cancelled", "cancelled; not imported")
+                except BrokenProcessPool:
+                    workers_lost = True
+                    result = ImportResult(str(item), "refused", "the worker process reading it stopped (out of "
+                                          "memory?); the other files are imported without workers")
             results.append(result)
             if on_result:
                 on_result(result, position + 1, len(items))
@@ -274,7 +290,6 @@ class PreparedDocument:
     values: dict[str, object]
     """Its `documents` row: column → value (the file's path and sha256 and the time of the
     import are added when it is written)."""
-    identity: str
     sections: list[tuple]
     """(parent: position in this list or None, depth, ordinal, label, title, path,
     first_clause, last_clause, line), parents before their children."""
@@ -430,7 +445,7 @@ def _prepare_documents(parsed: ParsedFile, source: str, keywords: bool) -> list[
         }
         found = analysis.analyse_clauses(values["province"], doc.region, doc.date,
                                          [(node.title, node.text, node.rows) for _s, node, _p in leaves])
-        documents.append(PreparedDocument(values, identity, sections, clauses, tokens, found, terms))
+        documents.append(PreparedDocument(values, sections, clauses, tokens, found, terms))
     return documents
 
 

@@ -72,8 +72,9 @@ LABELS = (("near-copy", NEAR_COPY), ("adapted", ADAPTED), ("related", 0.0))
 adapted (a sentence or more taken over), related (the same measure in other words)."""
 
 QUICK_FILL = 5000
-"""Clauses the app indexes itself before a search (about a second); more are left to the
-helper process that fills the index and extracts keywords after an import."""
+"""Clauses missing from the index (a database made before it) that the app indexes itself
+before a search (about a second); more are left to the helper process that fills the index
+and extracts keywords (`policy-review keywords`)."""
 
 _RUN_RE = re.compile(r"[^\W\d_]+")
 """Letters: punctuation, symbols and digits end a run of text, and bigrams never span them.
@@ -198,6 +199,7 @@ class Match:
     title: str
     text: str
     score: float
+    document_name: str = ""  # as lists show it (_document_name)
 
     @property
     def kind(self) -> str:
@@ -206,7 +208,7 @@ class Match:
     def to_json(self) -> dict:
         return {"clause_id": self.clause_id, "score": round(self.score, 3), "kind": self.kind,
                 "province": self.province, "region": self.region, "document_id": self.document_id,
-                "document": self.document, "path": self.path, "title": self.title, "text": self.text}
+                "document": self.document, "document_name": self.document_name, "path": self.path, "title": self.title, "text": self.text}
 
 
 @dataclass
@@ -234,8 +236,7 @@ def similar(conn: sqlite3.Connection, clause_id: int, limit: int = 10, all_docum
     source = _source(conn, clause_id)
     if not source.clause.terms:
         return []
-    total = conn.execute("SELECT coalesce(sum(clause_count), 0) FROM documents").fetchone()[0]
-    weights, frequencies = _weights(conn, source.clause.terms, total)
+    weights, frequencies = _weights(conn, source.clause.terms)
 
     scope = (document_key_range(source.province, source.document_id) if all_documents
              else province_key_range(source.province))
@@ -246,6 +247,17 @@ def similar(conn: sqlite3.Connection, clause_id: int, limit: int = 10, all_docum
     if minimum is None:
         minimum = max(MINIMUM, SHOWN_SHARE * ranked[0][0]) if ranked else MINIMUM
     return _matches(conn, [(score, key) for score, key in ranked if score >= minimum][:limit])
+
+
+def similarity(conn: sqlite3.Connection, clause_id: int, others: list[int]) -> dict[int, float]:
+    """How similar each of the other clauses is to a clause, scored as `similar` scores its
+    candidates (for clauses it may not list: a briefing note's comparison groups)."""
+    source = _source(conn, clause_id)
+    if not source.clause.terms or not others:
+        return {}
+    weights, _frequencies = _weights(conn, source.clause.terms)
+    ids = dict(conn.execute(f"SELECT sort_key, id FROM clauses WHERE id IN ({','.join('?' * len(others))})", others))
+    return {ids[key]: value for key, value in _compare(conn, source, weights, list(ids)).items()}
 
 
 def _candidates(conn: sqlite3.Connection, terms: set[str], weights: dict[str, float], frequencies: dict[str, int],
@@ -311,8 +323,9 @@ def _headings(conn: sqlite3.Connection, section_ids: Iterable[int | None]) -> di
     return result
 
 
-def _weights(conn: sqlite3.Connection, terms: set[str], total: int) -> tuple[dict[str, float], dict[str, int]]:
+def _weights(conn: sqlite3.Connection, terms: set[str]) -> tuple[dict[str, float], dict[str, int]]:
     """idf weights and document frequencies of the clause's bigrams."""
+    total = conn.execute("SELECT coalesce(sum(clause_count), 0) FROM documents").fetchone()[0]
     frequencies = dict.fromkeys(terms, 1)
     listed = sorted(terms)
     for start in range(0, len(listed), 500):
@@ -377,4 +390,16 @@ def _matches(conn: sqlite3.Connection, ranked: list[tuple[float, int]]) -> list[
         f"""SELECT c.id, c.sort_key, c.document_id, d.province, d.region, d.title, c.path, c.label, c.title, c.text
             FROM clauses c JOIN documents d ON d.id = c.document_id
             WHERE c.sort_key IN ({','.join('?' * len(ranked))})""", [key for _score, key in ranked])}
-    return [Match(*by_key[key], score=score) for score, key in ranked if key in by_key]
+    from store import browse
+
+    names = {doc_id: _document_name(browse.document(conn, doc_id)) for doc_id in {row[2] for row in by_key.values()}}
+    return [Match(*row, score=score, document_name=names[row[2]])
+            for score, key in ranked if (row := by_key.get(key)) is not None]
+
+
+def _document_name(doc) -> str:
+    """How a list of matches names a document: 《title》, 附件4《title》, or （无标题）and its
+    opening words when it has no title of its own."""
+    if doc.title and not doc.untitled:
+        return f"{doc.label}《{doc.title}》"
+    return doc.display_title

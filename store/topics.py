@@ -32,9 +32,14 @@ class SavedQuery:
                 "updated_at": self.updated_at}
 
 
+def _stored_name(name: str) -> str:
+    """A saved query's name as stored and looked up: spaces collapsed, control characters visible."""
+    return cleaned(" ".join(name.split()))
+
+
 def check_name(name: str) -> str:
-    """A saved query's name as stored: spaces collapsed, control characters visible."""
-    checked = cleaned(" ".join(name.split()))
+    """A saved query's name as stored, or why it cannot be one."""
+    checked = _stored_name(name)
     if not checked:
         raise PolicyReviewError("a saved query needs a name")
     if len(checked) > MAX_NAME:
@@ -58,7 +63,7 @@ def saved_queries(conn: sqlite3.Connection) -> list[SavedQuery]:
 
 
 def saved_query(conn: sqlite3.Connection, name: str) -> SavedQuery | None:
-    row = conn.execute(f"SELECT {_COLUMNS} FROM saved_queries WHERE name = ?", (" ".join(name.split()),)).fetchone()
+    row = conn.execute(f"SELECT {_COLUMNS} FROM saved_queries WHERE name = ?", (_stored_name(name),)).fetchone()
     return SavedQuery(*row) if row else None
 
 
@@ -78,7 +83,7 @@ def save(store: Store, name: str, query: str, author: str) -> SavedQuery:
 
 def delete(store: Store, name: str) -> None:
     with store.transaction() as conn:
-        if not conn.execute("DELETE FROM saved_queries WHERE name = ?", (" ".join(name.split()),)).rowcount:
+        if not conn.execute("DELETE FROM saved_queries WHERE name = ?", (_stored_name(name),)).rowcount:
             raise NotFoundError(f"no saved query named {name!r}")
 
 

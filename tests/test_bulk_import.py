@@ -256,3 +256,28 @@ async def test_the_app_imports_a_large_folder_in_workers_with_its_rate_and_time_
         missing = store.conn.execute("SELECT count(*) FROM clauses c JOIN documents d ON d.id = c.document_id "
                                      "WHERE d.source_path LIKE ? AND c.keywords IS NULL", (f"{folder}%",)).fetchone()
         assert missing[0] == 0  # extracted by the workers, as the files were imported
+
+
+def test_a_worker_that_dies_costs_at_most_its_file_and_the_rest_is_imported_here(tmp_path):
+    import multiprocessing
+
+    paths = write_copies(tmp_path / "docs", 2)
+    killed = []
+
+    def kill_a_worker(_path, position, _total):
+        if position == 0:
+            workers = multiprocessing.active_children()
+            assert workers
+            os.kill(workers[0].pid, signal.SIGKILL)  # as the kernel's OOM killer would
+            killed.append(workers[0].pid)
+
+    with Store(tmp_path / "k.db") as store:
+        results = import_paths(store, paths, workers=2, on_start=kill_a_worker)
+        assert killed and len(results) == len(paths)
+        lost = [r for r in results if r.status == "refused"]
+        assert len(lost) <= 1 and all("worker process reading it stopped" in r.message for r in lost)
+        imported = [r for r in results if r.status == "imported"]
+        assert len(imported) == len(paths) - len(lost) >= len(paths) - 1
+        stored = {row[0] for row in store.conn.execute("SELECT DISTINCT source_path FROM documents")}
+        assert stored == {str(Path(r.path).resolve()) for r in imported}
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

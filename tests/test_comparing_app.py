@@ -134,6 +134,22 @@ async def test_the_grid_shows_who_has_no_such_policy_and_enter_filters_to_a_cell
         assert app.main.filter.total == 0
 
 
+async def test_e_in_the_grid_exports_the_column_with_the_grid(db, tmp_path):
+    from tui.export_dialog import ExportDialog
+
+    with Store(db) as store:
+        topics.save(store, "社保", "社保 | 养老保险", "审阅人甲")
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=(120, 44)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("C")
+        await settle(pilot, app)
+        await pilot.press("e")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ExportDialog)
+        assert "clauses on 社保 with the grid" in screen_text(app)
+
+
 async def test_the_grid_adds_and_saves_a_query_column(db, tmp_path):
     app = make_app(db, tmp_path)
     async with app.run_test(size=(120, 44)) as pilot:

@@ -38,6 +38,14 @@ def test_a_filter_is_saved_under_a_name_and_kept(tmp_db):
         topics.delete(tmp_db, "社保")
 
 
+def test_a_saved_query_named_with_a_control_character_is_found_by_that_name(tmp_db):
+    saved = topics.save(tmp_db, "c\x1bd", "社保", "alice")
+    assert "\x1b" not in saved.name and topics.saved_query(tmp_db.conn, "c\x1bd") == saved
+    assert topics.topic(tmp_db.conn, "c\x1bd").kind == "saved"
+    topics.delete(tmp_db, "c\x1bd")
+    assert topics.saved_queries(tmp_db.conn) == []
+
+
 @pytest.mark.parametrize("name, query, message", [
     ("", "社保", "needs a name"),
     ("x" * 41, "社保", "at most 40"),

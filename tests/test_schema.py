@@ -47,3 +47,22 @@ def test_schema_2_keywords_become_words_of_the_clause_and_the_key_index_goes(tmp
         assert "clause_keywords" not in names and "clauses_key" not in names
         assert "clauses_without_keywords" in names
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_schema_4_database_made_while_version_3_was_reserved_gets_its_keywords_column(tmp_path):
+    """For a while version 3 was empty: databases went from 2 to 4 keeping the keywords table."""
+    path = tmp_path / "v4.db"
+    _schema_2(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    for statement in _statements(MIGRATIONS[4]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 4")
+    conn.execute("COMMIT")
+    conn.close()
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert [browse.keywords(store.conn, n) for n in (1, 2, 3)] == [["社保", "缴费", "降低"], [], []]
+        assert browse.stats(store)["clauses_without_keywords"] == 1
+        names = {row[0] for row in store.conn.execute("SELECT name FROM sqlite_master")}
+        assert "clause_keywords" not in names and "similar_index" in names

@@ -49,6 +49,8 @@ def test_a_measure_finds_its_counterparts_in_other_provinces_best_first(indexed)
     assert "辽宁省" not in provinces(matches)
     assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
     assert all(0 < m.score <= 1 and m.kind in ("near-copy", "adapted", "related") for m in matches)
+    jilin = next(m for m in matches if m.clause_id == clause_with(conn, JILIN_STABLE_JOBS))
+    assert jilin.document_name == "附件4《关于降成本的实施意见》"  # an attachment named by its label too
 
 
 def test_traditional_text_meets_its_simplified_counterpart(indexed):

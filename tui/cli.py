@@ -126,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="print the whole clause, not the part around the match")
 
     p = sub.add_parser("keywords", parents=[db_parent],
-                       help="index new clauses for `similar` and extract their keywords (jieba TF-IDF)")
+                       help="extract keywords (jieba TF-IDF) for clauses without them, and index for `similar` "
+                            "the clauses of a database made before its index")
 
     p = sub.add_parser("similar", parents=[db_parent],
                        help="the clauses of other provinces most like a clause, best first")

@@ -185,7 +185,7 @@ def _max_bytes(megabytes: float) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from store.importer import import_paths, plan_folder_import, summarize
+    from store.importer import file_size, import_paths, plan_folder_import, summarize
     from store.words import fill_keywords
 
     started_at = time.perf_counter()
@@ -206,7 +206,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     seconds = {"plan": time.perf_counter() - started_at}
     with open_store(args, create=True, seed=False) as store:
         _writable(store)
-        sizes = {str(path): _file_size(path) for path in plan.files}
+        sizes = {str(path): file_size(path) for path in plan.files}
         files_started = time.perf_counter()
         progress = _progress("importing", total=sum(sizes.values()), unit="bytes")
 
@@ -274,13 +274,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     if counts["cancelled"]:
         return EXIT_INTERRUPTED
     return EXIT_FAILED if counts["refused"] or keywords_failed else EXIT_OK
-
-
-def _file_size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _short(name: str, width: int = 28) -> str:
@@ -568,7 +561,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
         line = Text(f"{match.clause_id:>6} ", style="dim")
         line.append(f"{match.score:.2f} {match.kind:<9} ", style="bold" if match.kind != "related" else "")
         line.append(f"{match.region or match.province} ", style="cyan")
-        line.append(f"《{one_line(match.document)}》 ", style="bold")
+        line.append(f"{one_line(match.document_name)} ", style="bold")
         line.append(browse.display_path(match.path) + " ", style="magenta")
         heading = one_line(match.title)
         line.append(heading + " " if heading else "")
@@ -788,7 +781,8 @@ def _annotations_action(store: Store, args: argparse.Namespace) -> int:
         report = annotations.import_records(store, records, _author())
         tell(f"{report.merged} merged, {report.created} new ({report.orphaned} without their clause: "
              f"see `policy-review annotations orphans`), {_plural(len(report.conflicts), 'conflict')}"
-             + (f", {_plural(report.queries, 'saved query')} added or updated" if report.queries else "")
+             + (f", {report.queries} saved quer{'ies' if report.queries != 1 else 'y'} added or updated"
+                if report.queries else "")
              + ("; `policy-review undo` undoes the import" if report.merged or report.created else ""))
         for conflict in report.conflicts:
             tell(f"  conflict: {conflict} (both kept in the history)")

@@ -11,6 +11,7 @@ connection.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,8 +142,13 @@ class GridScreen(Screen):
 
     @work(thread=True, exclusive=True, group="grid", exit_on_error=False, description="counting the grid")
     def _counted(self, chosen: list[topics.Topic]) -> None:
-        with Store(self.db_path, create=False) as store:
-            coverage = grid.coverage(store.conn, chosen)
+        try:
+            with Store(self.db_path, create=False) as store:
+                coverage = grid.coverage(store.conn, chosen)
+        except (PolicyReviewError, sqlite3.Error) as exc:
+            self.app.call_from_thread(self.query_one("#grid-status", Static).update,
+                                      plain(f"could not count the grid: {exc}", "red"))
+            return
         self.app.call_from_thread(self._show, coverage)
 
     def _show(self, coverage: grid.Grid) -> None:
@@ -229,9 +235,10 @@ class GridScreen(Screen):
         self.app.push_screen(PromptDialog(f"Save {topic.query} as", placeholder="社保"), done)
 
     def _saved(self, topic: topics.Topic, saved: topics.SavedQuery) -> None:
-        self.topics[self.topics.index(topic)] = topics.Topic(saved.name, saved.query, "saved")
-        self._remember()
-        self._count()
+        if topic in self.topics:  # else its column was taken away while it was being saved
+            self.topics[self.topics.index(topic)] = topics.Topic(saved.name, saved.query, "saved")
+            self._remember()
+            self._count()
         self.notify(visible(f"saved {saved.name}: {saved.query}"), markup=False)
 
     def action_toggle_documents(self) -> None:
@@ -240,17 +247,30 @@ class GridScreen(Screen):
             self._show(self.coverage)
 
     def action_export(self) -> None:
-        from tui.export_dialog import ExportDialog
-
         topic = self._cell_topic() or (self.topics[0] if self.topics else None)
         if topic is None:
             self.notify("add a topic first (a)")
             return
-        ids = search.matching_ids(self.store.conn, topic.query)
+        self._export_topic(topic)
+
+    @work(thread=True, exclusive=True, group="grid-export", exit_on_error=False,
+          description="finding the clauses to export")
+    def _export_topic(self, topic: topics.Topic) -> None:
+        try:
+            with Store(self.db_path, create=False) as store:
+                ids = search.matching_ids(store.conn, topic.query)
+                last_dir = Path(store.get_state("export_dir") or Path.cwd())
+        except (PolicyReviewError, sqlite3.Error) as exc:
+            self.app.call_from_thread(self.notify, visible(f"cannot export: {exc}"), markup=False)
+            return
+        self.app.call_from_thread(self._open_export, topic, ids, last_dir)
+
+    def _open_export(self, topic: topics.Topic, ids: list[int], last_dir: Path) -> None:
+        from tui.export_dialog import ExportDialog
+
         if not ids:
             self.notify(visible(f"no clause on {topic.name} to export"), markup=False)
             return
-        last_dir = Path(self.store.get_state("export_dir") or Path.cwd())
         self.app.push_screen(ExportDialog(self.db_path, ids, f"{len(ids)} clauses on {topic.name} with the grid",
                                           f"检索：{topic.query}", self.author, last_dir, topic.query,
                                           grid_topics=[t.name for t in self.topics]))

@@ -63,13 +63,6 @@ def pace(done_bytes: int, total_bytes: int, elapsed: float) -> str:
     return f"{rate / 1e6:.1f} MB/s, {left // 60}:{left % 60:02d} left"
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
 class Importer(Widget):
     DEFAULT_CSS = "Importer { display: none; }"
 
@@ -137,9 +130,9 @@ class Importer(Widget):
         """A large import reads, parses and extracts keywords in worker processes; a small
         one runs here and leaves the keywords to a helper process (jieba's work never runs
         in the app's process)."""
-        from store.importer import bulk_workers, import_paths, summarize
+        from store.importer import bulk_workers, file_size, import_paths, summarize
 
-        sizes = {str(path): _size(path) for path in plan.files}
+        sizes = {str(path): file_size(path) for path in plan.files}
         total_bytes, done_bytes, started = sum(sizes.values()), 0, time.monotonic()
 
         def reported(result, done: int, total: int) -> None:

@@ -53,18 +53,22 @@ class WordCutter:
 
     def __init__(self) -> None:
         self._process: subprocess.Popen | None = None
+        self._closed = False
         self._lock = threading.Lock()
 
     def cut(self, texts: list[str]) -> list[list[str]] | None:
         with self._lock:
+            if self._closed:
+                return None
             try:
-                if self._process is None or self._process.poll() is not None:
-                    self._process = subprocess.Popen(
+                process = self._process
+                if process is None or process.poll() is not None:
+                    process = self._process = subprocess.Popen(
                         [sys.executable, "-c", _CUTTER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                         stderr=subprocess.DEVNULL, text=True, encoding="utf-8", start_new_session=True)
-                self._process.stdin.write(json.dumps(texts, ensure_ascii=False) + "\n")
-                self._process.stdin.flush()
-                line = self._process.stdout.readline()
+                process.stdin.write(json.dumps(texts, ensure_ascii=False) + "\n")
+                process.stdin.flush()
+                line = process.stdout.readline()
                 words = json.loads(line) if line else None
             except (OSError, ValueError):
                 return None
@@ -73,11 +77,10 @@ class WordCutter:
         return words
 
     def close(self) -> None:
-        with self._lock:
-            if self._process is not None and self._process.poll() is None:
-                self._process.stdin.close()
-                try:
-                    self._process.wait(timeout=2)
-                except subprocess.TimeoutExpired:
-                    self._process.kill()
-            self._process = None
+        """Stop the helper at once, without waiting for a cut under way (it then gives None):
+        called as the view closes, on the UI thread."""
+        self._closed = True
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()  # a killed process is reaped at once

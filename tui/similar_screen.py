@@ -10,6 +10,8 @@ started when the first pair is shown and stopped when the list of similar clause
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on, work
@@ -61,7 +63,7 @@ def open_view(main) -> None:
     if clause is None:
         main.say("no clause to compare: move to a clause first")
         return
-    main.app.push_screen(SimilarScreen(main.store, main.db_path, clause.id), lambda _result: main.annotations_changed(""))
+    main.app.push_screen(SimilarScreen(main.db_path, clause.id), lambda _result: main.annotations_changed(""))
 
 
 def _keymap(screen: Screen) -> dict[str, str]:
@@ -77,15 +79,41 @@ def _full_text(clause: browse.Clause) -> str:
     return f"{heading}\n{clause.text}" if heading and clause.text else heading or clause.text
 
 
+_HELPERS_STARTED: set[Path] = set()
+"""Databases for which this app started the helper that fills the index: once is enough."""
+
+
+@dataclass
+class _Pair:
+    """What the side-by-side view draws of one pair, read in a worker."""
+
+    index: int  # of the counterpart in the list
+    left: browse.Clause
+    right: browse.Clause
+    left_cite: str
+    right_cite: str
+    own: browse.Document  # the left clause's
+    selected: set[int]  # the ids of the two that are selected
+
+
+def _read_pair(conn, index: int, left_id: int, right_id: int) -> _Pair | None:
+    left, right = browse.clause(conn, left_id), browse.clause(conn, right_id)
+    if left is None or right is None:  # removed meanwhile by another program
+        return None
+    chosen = selection.selected_ids(conn)
+    return _Pair(index, left, right, str(browse.citation(conn, left_id)), str(browse.citation(conn, right_id)),
+                 browse.document(conn, left.document_id), {i for i in (left_id, right_id) if i in chosen})
+
+
 class SimilarScreen(Screen):
     """The clauses most like one clause, best first: in other provinces, or (a) in every
     other document. Enter shows the highlighted one side by side with it."""
 
     BINDINGS = SIMILAR_BINDINGS
 
-    def __init__(self, store: Store, db_path: Path, clause_id: int) -> None:
+    def __init__(self, db_path: Path, clause_id: int) -> None:
         super().__init__()
-        self.store, self.db_path, self.clause_id = store, db_path, clause_id
+        self.db_path, self.clause_id = db_path, clause_id
         self.all_documents = False
         self.matches: list[similar.Match] = []
         self.cutter = WordCutter()
@@ -98,17 +126,12 @@ class SimilarScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        conn = self.store.conn
-        clause = browse.clause(conn, self.clause_id)
-        self.query_one("#similar-clause", Static).update(plain(truncate(" ".join(_full_text(clause).split()), 400)))
         self._search()
 
     def _scope(self) -> str:
         return "every other document" if self.all_documents else "other provinces"
 
     def _search(self) -> None:
-        cite = browse.citation(self.store.conn, self.clause_id)
-        self.query_one("#similar-title", Static).update(plain(f"Similar to {cite} — in {self._scope()}", "bold"))
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_option(Option(plain("looking for similar clauses…", "dim"), disabled=True))
@@ -119,24 +142,33 @@ class SimilarScreen(Screen):
 
     @work(thread=True, exclusive=True, group="similar", exit_on_error=False, description="looking for similar clauses")
     def _find(self, all_documents: bool) -> None:
-        note = ""
+        note, found, problem, cite, text = "", [], "", "", ""
         try:
             with Store(self.db_path, create=False) as store:
+                clause = browse.clause(store.conn, self.clause_id)
+                if clause is None:
+                    raise PolicyReviewError("this clause is no longer in the database")
+                cite, text = str(browse.citation(store.conn, self.clause_id)), _full_text(clause)
                 missing = similar.pending(store.conn)
                 if missing and not store.read_only and missing <= similar.QUICK_FILL:
                     similar.fill(store)
                 elif missing and not store.read_only:
-                    fill_keywords_in_subprocess(self.db_path)  # indexes them first, then keywords
+                    if self.db_path not in _HELPERS_STARTED:
+                        _HELPERS_STARTED.add(self.db_path)
+                        fill_keywords_in_subprocess(self.db_path)  # indexes them first, then keywords
                     note = f"{missing} clauses are still being indexed: look again in a minute"
                 found = similar.similar(store.conn, self.clause_id, limit=LIMIT, all_documents=all_documents)
-        except PolicyReviewError as exc:
-            self.app.call_from_thread(self._show, [], str(exc), all_documents, note)
-            return
-        self.app.call_from_thread(self._show, found, "", all_documents, note)
+        except (PolicyReviewError, sqlite3.Error) as exc:
+            problem = str(exc)
+        self.app.call_from_thread(self._show, found, problem, all_documents, note, cite, text)
 
-    def _show(self, found: list[similar.Match], problem: str, all_documents: bool, note: str = "") -> None:
+    def _show(self, found: list[similar.Match], problem: str, all_documents: bool, note: str, cite: str,
+              text: str) -> None:
         if all_documents != self.all_documents:
             return  # the scope was toggled meanwhile: its own search is under way
+        self.query_one("#similar-title", Static).update(
+            plain(f"Similar to {cite} — in {self._scope()}" if cite else "Similar clauses", "bold"))
+        self.query_one("#similar-clause", Static).update(plain(truncate(" ".join(text.split()), 400)))
         self.matches = found
         options = self.query_one(OptionList)
         options.clear_options()
@@ -153,7 +185,7 @@ class SimilarScreen(Screen):
     @staticmethod
     def _prompt(match: similar.Match) -> Content:
         head = f"{match.score:.2f} {match.kind:<9} "
-        where = f"{_place(match.province, match.region)} 《{match.document}》 {browse.display_path(match.path)} "
+        where = f"{_place(match.province, match.region)} {match.document_name} {browse.display_path(match.path)} "
         heading = " ".join((match.label + match.title).split())
         text = " ".join(match.text.split())
         line = visible(head + where + heading)
@@ -173,7 +205,7 @@ class SimilarScreen(Screen):
     @on(OptionList.OptionSelected, "#similar-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
-            self.app.push_screen(SideBySideScreen(self.store, self.clause_id, self.matches, int(event.option.id),
+            self.app.push_screen(SideBySideScreen(self.db_path, self.clause_id, self.matches, int(event.option.id),
                                                   self.cutter))
 
     def action_close(self) -> None:
@@ -190,10 +222,11 @@ class SideBySideScreen(Screen):
 
     BINDINGS = PAIR_BINDINGS
 
-    def __init__(self, store: Store, clause_id: int, matches: list[similar.Match], index: int,
+    def __init__(self, db_path: Path, clause_id: int, matches: list[similar.Match], index: int,
                  cutter: WordCutter) -> None:
         super().__init__()
-        self.store, self.clause_id, self.matches, self.index, self.cutter = store, clause_id, matches, index, cutter
+        self.db_path, self.clause_id, self.matches, self.index, self.cutter = db_path, clause_id, matches, index, cutter
+        self.pair: _Pair | None = None
         self.comparison: Comparison | None = None
         self.by_words = False
 
@@ -210,30 +243,35 @@ class SideBySideScreen(Screen):
         yield Static(id="pair-hint", classes="dim")
         yield Footer()
 
-    @property
-    def left(self) -> browse.Clause:
-        return browse.clause(self.store.conn, self.clause_id)
-
-    @property
-    def right(self) -> browse.Clause:
-        return browse.clause(self.store.conn, self.matches[self.index].clause_id)
-
     def on_mount(self) -> None:
         keys = hint(self.BINDINGS, _keymap(self), ("pair-next", "next"), ("pair-previous", "previous"),
                     ("pair-select", "select the focused side"), ("pair-side", "other side"), ("pair-close", "back"))
         self.query_one("#pair-hint", Static).update(plain(keys, "dim"))
         self.query_one("#pair-left").focus()
-        self._show_pair()
+        self._load(self.index)
 
-    def _show_pair(self) -> None:
-        left, right = self.left, self.right
-        if left is None or right is None:  # removed meanwhile by another program
-            self.query_one("#pair-heading", Static).update(plain("this clause is no longer in the database", "bold"))
+    @work(thread=True, exclusive=True, group="pair", exit_on_error=False, description="reading the pair")
+    def _load(self, index: int) -> None:
+        try:
+            with Store(self.db_path, create=False) as store:
+                pair = _read_pair(store.conn, index, self.clause_id, self.matches[index].clause_id)
+        except (PolicyReviewError, sqlite3.Error) as exc:
+            pair = str(exc)
+        self.app.call_from_thread(self._show_pair, pair)
+
+    def _show_pair(self, pair: _Pair | str | None) -> None:
+        if isinstance(pair, _Pair) and pair.index != self.index:
+            return  # stepped on meanwhile: that pair's own read is under way
+        if not isinstance(pair, _Pair):
+            self.query_one("#pair-heading", Static).update(
+                plain(pair or "this clause is no longer in the database", "bold"))
             return
-        self.comparison = compare(_full_text(left), _full_text(right))
+        self.pair = pair
+        left, right = _full_text(pair.left), _full_text(pair.right)
+        self.comparison = compare(left, right)
         self.by_words = False
         self._draw()
-        self._cut_words(self.index, _full_text(left), _full_text(right))
+        self._cut_words(self.index, left, right)
 
     @work(thread=True, exclusive=True, group="pair-words", exit_on_error=False, description="cutting words")
     def _cut_words(self, index: int, left: str, right: str) -> None:
@@ -252,19 +290,17 @@ class SideBySideScreen(Screen):
         self._draw()
 
     def _draw(self) -> None:
-        conn = self.store.conn
-        match = self.matches[self.index]
-        left, right = self.left, self.right
-        chosen = selection.selected_ids(conn)
-        own = browse.document(conn, left.document_id)
+        pair = self.pair
+        match = self.matches[pair.index]
+        own = pair.own
         heading = (f"{self.index + 1}/{len(self.matches)} · {match.score:.2f} {match.kind} · "
                    f"{_place(own.province, own.region)} ↔ {_place(match.province, match.region)}")
         self.query_one("#pair-heading", Static).update(Content(heading, spans=[Span(0, len(heading), "bold")]))
-        for side, clause, marked, style in (("left", left, self.comparison.left, "on $error-muted"),
-                                            ("right", right, self.comparison.right, "on $success-muted")):
-            mark = "✓ selected · " if clause.id in chosen else ""
-            self.query_one(f"#pair-{side}-cite", Static).update(plain(mark + str(browse.citation(conn, clause.id)),
-                                                                      "bold"))
+        for side, clause, cite, marked, style in (
+                ("left", pair.left, pair.left_cite, self.comparison.left, "on $error-muted"),
+                ("right", pair.right, pair.right_cite, self.comparison.right, "on $success-muted")):
+            mark = "✓ selected · " if clause.id in pair.selected else ""
+            self.query_one(f"#pair-{side}-cite", Static).update(plain(mark + cite, "bold"))
             self.query_one(f"#pair-{side}-text", Static).update(_marked(marked, style))
         self.query_one("#pair-differences", Static).update(self._differences(own, match))
 
@@ -282,21 +318,25 @@ class SideBySideScreen(Screen):
 
     def action_step(self, step: int) -> None:
         self.index = (self.index + step) % len(self.matches)
-        self._show_pair()
+        self._load(self.index)
 
     def action_switch_side(self) -> None:
         target = "#pair-right" if self.focused is self.query_one("#pair-left") else "#pair-left"
         self.query_one(target).focus()
 
     def action_toggle_select(self) -> None:
-        clause = self.right if self.focused is self.query_one("#pair-right") else self.left
-        where = browse.display_path(clause.path)
+        pair = self.pair
+        if pair is None:
+            return
+        clause = pair.right if self.focused is self.query_one("#pair-right") else pair.left
         self.app.saver.save("the selection", selection.toggle, clause.id,
-                            done=lambda on: self._selection_changed(("selected " if on else "unselected ") + where))
+                            done=lambda on: self._selection_changed(pair, clause, on))
 
-    def _selection_changed(self, message: str) -> None:
-        self.notify(visible(message), markup=False)
-        self._draw()
+    def _selection_changed(self, pair: _Pair, clause: browse.Clause, on: bool) -> None:
+        (pair.selected.add if on else pair.selected.discard)(clause.id)
+        self.notify(visible(("selected " if on else "unselected ") + browse.display_path(clause.path)), markup=False)
+        if pair is self.pair:
+            self._draw()
 
     def action_close(self) -> None:
         self.dismiss(None)
