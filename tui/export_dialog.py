@@ -4,6 +4,7 @@ when the file exists)."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from textual import on, work
@@ -83,8 +84,11 @@ class ExportDialog(Dialog):
 
     @work(thread=True, exclusive=True, group="export-preview", exit_on_error=False, description="the preview")
     def _render_preview(self, spec: export_store.ExportSpec) -> None:
-        note = self._render_note(spec)
-        self.app.call_from_thread(self._show_preview, note.markdown)
+        try:
+            markdown = self._render_note(spec).markdown
+        except (PolicyReviewError, sqlite3.Error) as exc:
+            markdown = f"(no preview: {exc})"
+        self.app.call_from_thread(self._show_preview, markdown)
 
     async def _show_preview(self, markdown: str) -> None:
         self.query_one("#export-progress", Static).display = False
