@@ -62,8 +62,14 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
     cleaned = [noise.clean_line(block.text) if block.rows is None else block.text for block in blocks]
     _without_markdown_marks(cleaned)
     _without_converter_markup(cleaned)
-    standalone = {i: _page_value(line) for i, line in enumerate(cleaned)
-                  if line and noise.noise_reason(line) == "page number"}
+    reasons: dict[str, str | None] = {}  # noise.noise_reason of each distinct line, asked twice
+
+    def noise_reason(line: str) -> str | None:
+        if line not in reasons:
+            reasons[line] = noise.noise_reason(line)
+        return reasons[line]
+
+    standalone = {i: _page_value(line) for i, line in enumerate(cleaned) if line and noise_reason(line) == "page number"}
     # Pieces of lines that a PDF's text layer ran together: (block index, text, starts a piece).
     pieces = _without_glued_page_numbers(cleaned, blocks, standalone, dropped)
     texts = [text for _owner, text, _cut in pieces]
@@ -114,7 +120,7 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
                 taken[below] = "page information"
             dropped.append(Decision(number, line, "page information"))
             continue
-        reason = noise.noise_reason(line)
+        reason = noise_reason(line)
         if reason:
             dropped.append(Decision(number, line, reason))
             continue
@@ -286,7 +292,7 @@ def _run_together(line: str, one_line_document: bool) -> list[str]:
         parts = [part.strip() for part in _INDENT_RUN_RE.split(line) if part.strip()]
         if len(parts) > 1:
             return parts
-    if "第" in line[1:] and (m := numbering.match(line)) and m.style in numbering.RANKS:
+    if line.find("第", 1) > 0 and (m := numbering.match(line)) and m.style in numbering.RANKS:
         parts = [part.strip() for part in _SPACED_HEADING_RE.split(line) if part.strip()]
         if len(parts) > 1:
             return parts
@@ -298,7 +304,7 @@ def _run_together(line: str, one_line_document: bool) -> list[str]:
         split = _title_and_doc_number(line)
         if split:
             return list(split)
-    if len(line) >= 20 and line[-1] in "）)日" and (signed := _signature_at_end(line)):
+    if len(line) >= 20 and line[-1] in "）)日" and "年" in line[-SIGNATURE_TAIL:] and (signed := _signature_at_end(line)):
         return signed
     return [line]
 
@@ -320,6 +326,9 @@ def _title_and_doc_number(line: str) -> tuple[str, str] | None:
     return None
 
 
+SIGNATURE_TAIL = 50
+"""The date of a signature run into a last sentence stands in the line's last characters
+(its 年, then 月日 and a disclosure note of up to 20): lines without one are not tried."""
 _SIGNATURE_AT_END_RE = re.compile(
     rf"^(?P<text>.*[。！？])\s*(?P<issuer>[\u4e00-\u9fff、]{{2,40}}?)\s*(?P<date>{patterns.DATE_RE.pattern})"
     rf"\s*(?P<note>[（(]此件[^）)]{{0,20}}[）)])?$"
@@ -335,17 +344,28 @@ def _signature_at_end(line: str) -> list[str] | None:
     return [part for part in m.group("text", "issuer", "date", "note") if part]
 
 
-_GLUED_HEADING_HINT_RE = re.compile(rf"[0-9]{{1,4}}第[{numbering.CN_NUMERAL}]+(?:编|章|节|条)")
-_GLUED_START_HINT_RE = re.compile(rf"^[0-9]{{1,4}}(?=[\u4e00-\u9fff])(?![{pagenumbers.NOT_AFTER_DIGITS}])", re.MULTILINE)
+_RANK_HEADING_RE = re.compile(rf"第[{numbering.CN_NUMERAL}]+(?:编|章|节|条)")
+_GLUED_START_HINT_RE = re.compile(rf"[0-9]{{1,4}}(?=[\u4e00-\u9fff])(?![{pagenumbers.NOT_AFTER_DIGITS}])")
+
+
+def _glued_heading_hints(text: str) -> int:
+    """第X章 run into 1 to 4 digits (a page number) that follow other text: 12第三章."""
+    hints = 0
+    for m in _RANK_HEADING_RE.finditer(text):  # looked for from 第, which the search finds fast
+        start = m.start()
+        while start > 0 and m.start() - start < 4 and "0" <= text[start - 1] <= "9":
+            start -= 1
+        if start < m.start() and start > 0 and not text[start - 1].isdigit():
+            hints += 1
+    return hints
 
 
 def _may_hold_glued_page_numbers(lines: list[str]) -> bool:
     """Text taken from a PDF's text layer: most lines cut at one width, or page numbers run
     into headings here and there. Only there are page numbers glued to the text (a web
     copy's lines are whole paragraphs), and only there are they looked for."""
-    text = "\n".join(lines)
-    hints = sum(1 for m in _GLUED_HEADING_HINT_RE.finditer(text) if m.start() and not text[m.start() - 1].isdigit())
-    if hints + len(_GLUED_START_HINT_RE.findall(text)) >= pagenumbers.MIN_CHAIN:
+    starts = sum(1 for line in lines if line[:1].isascii() and line[:1].isdigit() and _GLUED_START_HINT_RE.match(line))
+    if _glued_heading_hints("\n".join(lines)) + starts >= pagenumbers.MIN_CHAIN:
         return True
     return hard_wrap_width([line for line in lines if line]) is not None
 

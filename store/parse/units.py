@@ -78,7 +78,8 @@ def _without_repeated_title(paras: list[Para], dropped: list[Decision]) -> list[
     """A title line printed twice in a row near the top is one title."""
     for index in range(min(len(paras) - 1, REPEATED_TITLE_WINDOW)):
         first, second = paras[index], paras[index + 1]
-        if title_key(first.text) == title_key(second.text) and _is_title_like(first.text) and len(first.text) >= 6:
+        if 6 <= len(first.text) <= 2 * TITLE_MAX and title_key(first.text) == title_key(second.text) \
+                and _is_title_like(first.text):
             dropped.append(Decision(second.line, second.text, "duplicate title", "the title printed again"))
             return paras[:index + 1] + paras[index + 2:]
     return paras
@@ -226,6 +227,8 @@ def _find_title(paras: list[Para], ref_index: int, key: str, ref_text: str, ref_
             if span > 1 and (len(piece) > 40 or "。" in piece):
                 break
             joined += piece
+            if _longer_than_title(joined, key):
+                break  # folding it (the costly part) could not make it the title
             folded = title_key(joined)
             if _same_title(folded, key):
                 # （2021—2025年） on the line under the title belongs to it even when the
@@ -253,6 +256,16 @@ def _same_title(folded: str, key: str) -> bool:
     return folded == key or _TRAILING_NOTE_RE.sub("", folded) == key or folded == _TRAILING_NOTE_RE.sub("", key)
 
 
+TITLE_NOTE_MAX = 40
+"""Longest period or status note a quoted title may leave out (（2021—2025年）, （试行）)."""
+
+
+def _longer_than_title(text: str, key: str) -> bool:
+    """Whether text is too long to be the folded title `key` (folding only drops spaces and
+    invisible characters, and the title may carry a note the quotation left out)."""
+    return len(text) > len(key) + TITLE_NOTE_MAX and len("".join(text.split())) > len(key) + TITLE_NOTE_MAX
+
+
 def _glued_title(text: str, key: str) -> int | None:
     """The offset at which `text` ends with the title after a finished sentence (甘肃 sample:
     …认真贯彻落实。甘肃省工业领域去产能去库存降成本实施方案)."""
@@ -260,7 +273,7 @@ def _glued_title(text: str, key: str) -> int | None:
     for cut in range(len(stripped) - 1, -1, -1):
         if stripped[cut] in TERMINAL:
             tail = stripped[cut + 1:]
-            if tail and _same_title(title_key(tail), key):
+            if tail and not _longer_than_title(tail, key) and _same_title(title_key(tail), key):
                 return cut + 1
             return None
     return None
