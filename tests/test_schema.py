@@ -66,3 +66,11 @@ def test_a_schema_4_database_made_while_version_3_was_reserved_gets_its_keywords
         assert browse.stats(store)["clauses_without_keywords"] == 1
         names = {row[0] for row in store.conn.execute("SELECT name FROM sqlite_master")}
         assert "clause_keywords" not in names and "similar_index" in names
+
+
+def test_the_index_version_names_the_installed_opencc():
+    """Read from the .dist-info folder's name (cheap at start-up): the same as importlib.metadata
+    says, or every database's index would be rebuilt as made another way."""
+    from importlib import metadata
+
+    assert f"/opencc-{metadata.version('opencc')}/" in index_version()
