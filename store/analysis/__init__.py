@@ -39,14 +39,15 @@ def analyse_clauses(province: str, region: str | None, issued: str | None,
 
 def store_found(conn: sqlite3.Connection, document_id: int, clause_ids: list[int], first_key: int,
                 found: list[Found], stated_validity: str | None) -> None:
-    """Store what analyse_clauses found for a document's clauses (ids and found in reading
-    order; a clause's sort key is first_key | its ordinal) and its validity as stated."""
+    """Store what analyse_clauses found for a just inserted document's clauses (ids and
+    found in reading order; a clause's sort key is first_key | its ordinal) and its validity
+    as stated."""
     from store.analysis import tables, validity
 
     tables.store_document(conn, document_id, [(clause_id, first_key | ordinal, named, clause_targets)
                                               for ordinal, (clause_id, (named, clause_targets))
                                               in enumerate(zip(clause_ids, found, strict=True))],
-                          validity.normalise(stated_validity))
+                          validity.normalise(stated_validity), replace=False)
 
 
 def analyse_document(conn: sqlite3.Connection, document_id: int) -> None:

@@ -13,13 +13,14 @@ from store.normalize import fold
 
 def store_document(conn: sqlite3.Connection, document_id: int,
                    found: list[tuple[int, int, list[tuple[str, Mention]], list[Target]]],
-                   validity_status: str | None) -> None:
-    """Replace a document's agencies and targets. `found`: per clause (id, sort key,
-    [(full name, mention)], targets)."""
-    conn.execute("DELETE FROM clause_agencies WHERE clause_id IN (SELECT id FROM clauses WHERE document_id = ?)",
-                 (document_id,))
-    conn.execute("DELETE FROM targets WHERE clause_id IN (SELECT id FROM clauses WHERE document_id = ?)",
-                 (document_id,))
+                   validity_status: str | None, replace: bool = True) -> None:
+    """Replace a document's agencies and targets (`replace` False: a document just inserted,
+    which has none yet). `found`: per clause (id, sort key, [(full name, mention)], targets)."""
+    if replace:
+        conn.execute("DELETE FROM clause_agencies WHERE clause_id IN (SELECT id FROM clauses WHERE document_id = ?)",
+                     (document_id,))
+        conn.execute("DELETE FROM targets WHERE clause_id IN (SELECT id FROM clauses WHERE document_id = ?)",
+                     (document_id,))
     ids: dict[str, int] = {}
     agency_rows, target_rows = [], []
     for clause_id, key, named, found_targets in found:
