@@ -15,7 +15,6 @@ counts query, and in the running app from the key to the rows drawn), and `lead:
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import statistics
@@ -90,17 +89,10 @@ def analysis_cost(clauses: int = 20_000) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clauses", type=int, default=1_000_000)
-    parser.add_argument("--db", type=Path, default=None)
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    db = args.db or ROOT / "bench" / "out" / f"tui-{args.clauses}.db"
-    db.parent.mkdir(parents=True, exist_ok=True)
-    if not db.exists():
-        from bench.tui_bench import build
+    from bench.tui_bench import arguments, database
 
-        build(db, args.clauses)
+    args = arguments(__doc__.splitlines()[0])
+    db = database(args)
     from store.analysis import tables
     from store.db import Store
     from store.search import counts_by_document, search

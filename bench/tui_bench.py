@@ -192,16 +192,27 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[18] if len(values) >= 2 else values[0]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str) -> argparse.Namespace:
+    """--clauses, --db and --runs, as this benchmark and those on its database take them."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--clauses", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def database(args: argparse.Namespace) -> Path:
+    """--db, else bench/out/tui-N.db, built first when it is not there yet."""
     db = args.db or ROOT / "bench" / "out" / f"tui-{args.clauses}.db"
     db.parent.mkdir(parents=True, exist_ok=True)
     if not db.exists():
         build(db, args.clauses)
+    return db
+
+
+def main() -> None:
+    args = arguments(__doc__.splitlines()[0])
+    db = database(args)
     app_times = [first_screen(FIRST_SCREEN, str(db)) for _ in range(args.runs)]
     bare_times = [first_screen(BARE) for _ in range(args.runs)]
     app_s, bare_s = statistics.median(app_times), statistics.median(bare_times)

@@ -26,7 +26,7 @@ from store import grid, search, topics
 from store.db import Store
 from store.errors import PolicyReviewError
 from store.untrusted import visible
-from tui.keys import hint
+from tui.keys import hint, user_keymap
 from tui.render import plain
 from tui.screens import PromptDialog
 
@@ -103,7 +103,7 @@ class GridScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        keys = hint(self.BINDINGS, getattr(self.app, "user_keymap", {}), ("grid-add", "add"), ("grid-remove", "remove"),
+        keys = hint(self.BINDINGS, user_keymap(self), ("grid-add", "add"), ("grid-remove", "remove"),
                     ("grid-save", "save"), ("grid-documents", "documents"), ("grid-export", "export"),
                     ("grid-close", "back"))
         self.query_one("#grid-hint", Static).update(plain(f"enter filters the panes to the cell · {keys}", "dim"))

@@ -31,6 +31,12 @@ def key_for(bindings: Iterable[Binding], keymap: dict[str, str], binding_id: str
     raise KeyError(binding_id)
 
 
+def user_keymap(screen) -> dict[str, str]:
+    """The user's keymap (binding id → keys) for a screen's hints: the app's config, none
+    when the screen runs under another app (tests)."""
+    return getattr(screen.app, "user_keymap", {})
+
+
 def hint(bindings: Iterable[Binding], keymap: dict[str, str], *items: tuple[str, str]) -> str:
     """"/ filter · space select …" from (binding id, what it does) pairs."""
     bindings = list(bindings)

@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from store import annotations, browse
 from store.db import Store
 from store.untrusted import visible
-from tui.keys import keys_of
+from tui.keys import keys_of, user_keymap
 from tui.render import plain
 
 QUERY_HELP = """\
@@ -51,7 +51,7 @@ class Dialog(ModalScreen):
         self.dismiss(None)
 
     def keymap(self) -> dict[str, str]:
-        return getattr(self.app, "user_keymap", {})
+        return user_keymap(self)
 
 
 # --------------------------------------------------------------------------- small dialogs

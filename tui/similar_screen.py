@@ -29,7 +29,7 @@ from store.db import Store
 from store.errors import PolicyReviewError
 from store.normalize import fold
 from store.untrusted import visible
-from tui.keys import hint
+from tui.keys import hint, user_keymap
 from tui.render import plain, truncate
 from tui.segmenter import WordCutter, fill_keywords_in_subprocess
 
@@ -64,10 +64,6 @@ def open_view(main) -> None:
         main.say("no clause to compare: move to a clause first")
         return
     main.app.push_screen(SimilarScreen(main.db_path, clause.id), lambda _result: main.annotations_changed(""))
-
-
-def _keymap(screen: Screen) -> dict[str, str]:
-    return getattr(screen.app, "user_keymap", {})
 
 
 def _place(province: str, region: str | None) -> str:
@@ -135,7 +131,7 @@ class SimilarScreen(Screen):
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_option(Option(plain("looking for similar clauses…", "dim"), disabled=True))
-        keys = hint(self.BINDINGS, _keymap(self), ("similar-scope", "other provinces / all documents"),
+        keys = hint(self.BINDINGS, user_keymap(self), ("similar-scope", "other provinces / all documents"),
                     ("similar-close", "back"))
         self.query_one("#similar-hint", Static).update(plain(f"enter side by side · {keys}", "dim"))
         self._find(self.all_documents)
@@ -244,7 +240,7 @@ class SideBySideScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        keys = hint(self.BINDINGS, _keymap(self), ("pair-next", "next"), ("pair-previous", "previous"),
+        keys = hint(self.BINDINGS, user_keymap(self), ("pair-next", "next"), ("pair-previous", "previous"),
                     ("pair-select", "select the focused side"), ("pair-side", "other side"), ("pair-close", "back"))
         self.query_one("#pair-hint", Static).update(plain(keys, "dim"))
         self.query_one("#pair-left").focus()
