@@ -687,7 +687,4 @@ def _table_rows(table) -> tuple[list[list[str]], int]:
 
 
 def _cell_text(cell) -> str:
-    writer = _Writer(plain=True)
-    writer.walk(cell)
-    writer.flush()
-    return "\n".join(block.text for block in writer.blocks)
+    return "\n".join(_segments(cell))

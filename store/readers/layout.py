@@ -124,7 +124,6 @@ class Line:
     size: float
     bold: bool
     red: bool
-    page: int = 0
     style: set[str] = field(default_factory=set)
 
 
@@ -463,6 +462,26 @@ FOOTER_LINE_MAX = 12
 the next: a page number (— 3 —, 第3页), a running head or a 续表 caption, never a sentence."""
 
 _CONTINUED_CAPTION_RE = re.compile(r"^续表\s*[0-9０-９A-Za-z.\-—]*$")
+
+
+def laid_out(pages: list[Page], title: str | None, date: str | None, page_count: int) -> tuple[list[Block], dict]:
+    """What a reader of laid-out pages ends with: running heads and page numbers removed,
+    styles marked, the blocks, and what the file says of itself (its stated title when its
+    first page shows it, its date, the numbers printed on its pages, its number of pages)."""
+    remove_furniture(pages)
+    mark_styles(pages)
+    info: dict[str, str] = {}
+    shown = title_if_shown(title, " ".join(line.text for line in pages[0].lines) if pages else "")
+    if shown:
+        info["title"] = shown
+    stated = iso_date(date)
+    if stated:
+        info["date"] = stated
+    printed = {page.number: page.printed for page in pages if page.printed}
+    if printed:
+        info["printed_pages"] = printed_pages_text(printed)
+    info["pages"] = str(page_count)
+    return to_blocks(pages), info
 
 
 def to_blocks(pages: list[Page]) -> list[Block]:

@@ -27,13 +27,8 @@ from store.readers.layout import (
     build_lines,
     image_only_warnings,
     is_symbol_soup,
-    iso_date,
-    mark_styles,
-    printed_pages_text,
+    laid_out,
     refuse_unreadable,
-    remove_furniture,
-    title_if_shown,
-    to_blocks,
 )
 
 _PT_PER_MM = 72 / 25.4
@@ -150,9 +145,8 @@ def _fonts(package: _Package, document, doc_dir: str) -> dict[str, tuple[str, bo
 class _PageReader:
     """The characters and image coverage of one page (its templates included)."""
 
-    def __init__(self, fonts: dict[str, tuple[str, bool]], height: float) -> None:
+    def __init__(self, fonts: dict[str, tuple[str, bool]]) -> None:
         self.fonts = fonts
-        self.height = height
         self.chars: list[dict] = []
         self.image_area = 0.0
 
@@ -233,7 +227,7 @@ def read(data: bytes) -> Source:
         if page_xml is None:
             raise InputError(f"damaged OFD file: page {number} is missing; export it as PDF first")
         box = _page_box(_child(page_xml, "Area")) or default_box or [0, 0, 210, 297]
-        reader = _PageReader(fonts, box[3])
+        reader = _PageReader(fonts)
         for use in _children(page_xml, "Template"):
             template = package.xml(templates.get(use.get("TemplateID", ""), ""))
             if template is not None:
@@ -249,19 +243,12 @@ def read(data: bytes) -> Source:
         texts.append(text)
         if kinds[-1].has_text:
             sizes = Counter(round(c["size"], 1) for c in reader.chars if not c["text"].isspace())
-            lines = build_lines(reader.chars)
-            for line in lines:
-                line.page = number
-            pages.append(Page(number, box[2] * _PT_PER_MM, box[3] * _PT_PER_MM, lines, [], sizes))
+            pages.append(Page(number, box[2] * _PT_PER_MM, box[3] * _PT_PER_MM, build_lines(reader.chars), [], sizes))
     refuse_unreadable(kinds, "".join(texts), "OFD")
-    remove_furniture(pages)
-    mark_styles(pages)
-    info = _doc_info(body, " ".join(line.text for line in pages[0].lines) if pages else "")
-    printed = {page.number: page.printed for page in pages if page.printed}
-    if printed:
-        info["printed_pages"] = printed_pages_text(printed)
-    info["pages"] = str(len(entries))
-    return Source(to_blocks(pages), "ofd", "OFD (GB/T 33190) text objects", paragraphs=False, info=info,
+    doc_info = _child(body, "DocInfo")
+    blocks, info = laid_out(pages, _doc_info_text(doc_info, "Title"), _doc_info_text(doc_info, "CreationDate"),
+                            len(entries))
+    return Source(blocks, "ofd", "OFD (GB/T 33190) text objects", paragraphs=False, info=info,
                   warnings=image_only_warnings(kinds))
 
 
@@ -272,18 +259,8 @@ def _page_box(area) -> list[float] | None:
     return box if len(box) == 4 and box[2] > 0 and box[3] > 0 else None
 
 
-def _doc_info(body, first_page_text: str) -> dict[str, str]:
-    info: dict[str, str] = {}
-    doc_info = _child(body, "DocInfo")
-    if doc_info is None:
-        return info
-    title = _child(doc_info, "Title")
-    shown = title_if_shown(title.text if title is not None else None, first_page_text)
-    if shown:
-        info["title"] = shown
-    created = _child(doc_info, "CreationDate")
-    date = iso_date(created.text if created is not None else None)
-    if date:
-        info["date"] = date
-    return info
+def _doc_info_text(doc_info, tag: str) -> str | None:
+    """A field of the file's DocInfo (the title or date it states of itself)."""
+    field = _child(doc_info, tag) if doc_info is not None else None
+    return field.text if field is not None else None
 

@@ -29,13 +29,8 @@ from store.readers.layout import (
     cell_text,
     image_only_warnings,
     is_symbol_soup,
-    iso_date,
-    mark_styles,
-    printed_pages_text,
+    laid_out,
     refuse_unreadable,
-    remove_furniture,
-    title_if_shown,
-    to_blocks,
 )
 
 ENCRYPTED = "encrypted PDF: it needs a password to open; save or print an unprotected copy first"
@@ -144,10 +139,7 @@ def _read_page(page, number: int) -> Page:
                 taken.update(id(c) for c in inside)
                 tables.append(table)
         chars = [c for c in chars if id(c) not in taken]
-    lines = build_lines(chars)
-    for line in lines:
-        line.page = number
-    return Page(number, width, height, lines, tables, sizes)
+    return Page(number, width, height, build_lines(chars), tables, sizes)
 
 
 def _table_of(found, inside: Placed) -> Table | None:
@@ -165,18 +157,6 @@ def _table_of(found, inside: Placed) -> Table | None:
 
 
 # --------------------------------------------------------------------------- metadata
-
-
-def _metadata(meta: dict, first_page_text: str) -> dict[str, str]:
-    """Title and date from the PDF's document information, as fallbacks."""
-    info: dict[str, str] = {}
-    title = title_if_shown(_info_string(meta.get("Title")), first_page_text)
-    if title:
-        info["title"] = title
-    date = iso_date(_info_string(meta.get("CreationDate")) or _info_string(meta.get("ModDate")))
-    if date:
-        info["date"] = date
-    return info
 
 
 def _info_string(value) -> str | None:
@@ -231,16 +211,10 @@ def read(data: bytes) -> Source:
             raise
         raise InputError(f"damaged PDF: {type(exc).__name__} while reading its pages; "
                          "print it to a new PDF and import that") from None
-    remove_furniture(pages)
-    mark_styles(pages)
-    blocks = to_blocks(pages)
+    blocks, info = laid_out(pages, _info_string(meta.get("Title")),
+                            _info_string(meta.get("CreationDate")) or _info_string(meta.get("ModDate")), len(kinds))
     if not blocks:
         raise InputError("PDF without a text layer: its pages hold no text; OCR it first")
-    info = _metadata(meta, " ".join(line.text for line in pages[0].lines) if pages else "")
-    printed = {page.number: page.printed for page in pages if page.printed}
-    if printed:
-        info["printed_pages"] = printed_pages_text(printed)
-    info["pages"] = str(len(kinds))
     return Source(blocks, "pdf", _reader_name(), paragraphs=False, info=info, warnings=warnings)
 
 
