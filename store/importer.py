@@ -367,10 +367,7 @@ def _same_content(conn: sqlite3.Connection, sha: str, source: str) -> tuple | No
 
 def _check_size(path: Path, max_bytes: int) -> None:
     """Refuse a file over the limit before reading it, in the units the user thinks in."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return  # read_data says why
+    size = file_size(path)  # 0 when it cannot be read: read_data says why
     if size > max_bytes and path.is_file():
         limit = _size_text(max_bytes).replace(".0 ", " ")
         raise InputError(f"too large: {_size_text(size)} (limit {limit}); split it into one file per document")

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from store import browse
+from store import annotations, browse
 from store.db import Store, now
 from store.errors import NotFoundError, PolicyReviewError
 from store.importer import delete_document
@@ -87,7 +87,7 @@ def remove(store: Store, removal: Removal, author: str) -> Removal:
         for document in current.documents:
             delete_document(conn, document.id)
         stamp = now()
-        batch = conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM history").fetchone()[0]
+        batch = annotations._batch(conn)
         conn.executemany(
             """INSERT INTO history (annotation_id, field, before, after, author, at, origin, batch)
                VALUES (?, 'clause', ?, NULL, ?, ?, 'remove', ?)""",

@@ -29,9 +29,9 @@ class AgenciesScreen(Dialog):
 
     BINDINGS = [Binding("escape,q", "close", "Close", id="agencies-close")]
 
-    def __init__(self, db_path: Path, province: str | None = None) -> None:
+    def __init__(self, db_path: Path) -> None:
         super().__init__()
-        self.db_path, self.province = db_path, province
+        self.db_path = db_path
         self.rows: list[tables.AgencyCount] = []
 
     def compose(self) -> ComposeResult:
@@ -51,7 +51,7 @@ class AgenciesScreen(Dialog):
     @work(thread=True, exclusive=True, description="counting the agencies")
     def _count(self) -> None:
         with Store(self.db_path) as store:
-            rows = tables.agency_counts(store.conn, self.province)
+            rows = tables.agency_counts(store.conn)
         self.app.call_from_thread(self.show_rows, rows)
 
     def show_rows(self, rows: list[tables.AgencyCount]) -> None:

@@ -74,6 +74,19 @@ def _version() -> str:
         return "unknown version"
 
 
+class _VersionAction(argparse.Action):
+    """--version, looked up only when asked: importlib.metadata (email, zipfile, csv) would
+    otherwise load with every command and with the app."""
+
+    def __init__(self, option_strings, dest, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show program's version number and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        print(f"policy-review {_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     db_help = "database file (default: $POLICY_REVIEW_DB, else policy-review.db in the user data folder)"
     # Sub-commands take --db too, without a default that would hide `policy-review --db X cmd`.
@@ -85,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Without a command, opens the app. `policy-review COMMAND --help` tells more.",
     )
     parser.add_argument("--db", metavar="PATH", type=Path, default=None, help=db_help)
-    parser.add_argument("--version", action="version", version=f"policy-review {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("import", parents=[db_parent], help="import files and folders of policy documents")

@@ -50,9 +50,9 @@ class TargetsScreen(Dialog):
         Binding("v", "sort('value')", "By value", id="targets-by-value"),
     ]
 
-    def __init__(self, db_path: Path, province: str | None = None, due: int | None = None) -> None:
+    def __init__(self, db_path: Path) -> None:
         super().__init__()
-        self.db_path, self.province, self.due = db_path, province, due
+        self.db_path = db_path
         self.targets: list[tables.StoredTarget] = []
         self.order = "deadline"
 
@@ -75,8 +75,8 @@ class TargetsScreen(Dialog):
     @work(thread=True, exclusive=True, description="reading the targets")
     def _read(self) -> None:
         with Store(self.db_path) as store:
-            found = tables.targets_list(store.conn, self.province, self.due, limit=SHOWN)
-            years, total = tables.due_years(store.conn, self.province)
+            found = tables.targets_list(store.conn, limit=SHOWN)
+            years, total = tables.due_years(store.conn)
         self.app.call_from_thread(self.show_targets, found, years, total)
 
     def show_targets(self, found: list[tables.StoredTarget], years: dict[int, int], total: int) -> None:

@@ -3,6 +3,7 @@ the commands, the filter and the briefing notes."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -149,13 +150,12 @@ def targets_list(conn: sqlite3.Connection, province: str | None = None, due: int
     if due is not None:
         where.append("t.due_year = ?")
         params.append(due)
+    if clause_ids is not None:  # any number of them, as one JSON parameter, read through targets_clause
+        where.append("t.clause_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(clause_ids))
     sql = (f"""SELECT {_TARGET_COLUMNS}, d.province, d.title, c.path FROM targets t
                JOIN clauses c ON c.id = t.clause_id JOIN documents d ON d.id = c.document_id"""
            + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY t.sort_key, t.span_start")
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    rows = [StoredTarget(*row) for row in conn.execute(sql, params)]
-    if clause_ids is not None:
-        wanted = set(clause_ids)
-        rows = [t for t in rows if t.clause_id in wanted]
-    return rows
+    return [StoredTarget(*row) for row in conn.execute(sql, params)]

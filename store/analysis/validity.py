@@ -32,7 +32,6 @@ _ALIASES = {
     "expired": EXPIRED, "已失效": EXPIRED, "失效": EXPIRED, "无效": EXPIRED, "已过期": EXPIRED,
     "pending": NOT_YET, "未生效": NOT_YET, "尚未施行": NOT_YET, "未施行": NOT_YET,
 }
-BADGES = {IN_FORCE: "有效", AMENDED: "已修改", REPEALED: "已废止", EXPIRED: "失效", NOT_YET: "未生效"}
 
 
 def normalise(stated: str | None) -> str | None:
@@ -66,14 +65,6 @@ class Validity:
     reason: str = ""
     reference: str = ""
     source: str = ""  # clause | reviewer | site: where the status comes from
-
-    @property
-    def badge(self) -> str:
-        return BADGES.get(self.status, "") if self.status else ""
-
-    @property
-    def in_force(self) -> bool:
-        return self.status not in NOT_IN_FORCE
 
     def warning(self) -> str:
         """What the citation line says of a clause that is not simply in force, else ''."""
