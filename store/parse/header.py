@@ -150,11 +150,8 @@ def _is_org_name(text: str) -> bool:
 
 def _decree_number(head: str, sequence: str) -> str:
     """国家安全生产监督管理总局令 / 第85号 → 国家安全生产监督管理总局令第85号."""
-    number = patterns.DECREE_SEQUENCE_RE.match(sequence).group(1).translate(_FULLWIDTH)
+    number = patterns.DECREE_SEQUENCE_RE.match(sequence).group(1).translate(numbering.FULLWIDTH_DIGITS)
     return f"{''.join(head.split())}第{number}号"
-
-
-_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def _take_history(doc: ParsedDocument, note: str) -> None:

@@ -62,14 +62,8 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
     cleaned = [noise.clean_line(block.text) if block.rows is None else block.text for block in blocks]
     _without_markdown_marks(cleaned)
     _without_converter_markup(cleaned)
-    reasons: dict[str, str | None] = {}  # noise.noise_reason of each distinct line, asked twice
-
-    def noise_reason(line: str) -> str | None:
-        if line not in reasons:
-            reasons[line] = noise.noise_reason(line)
-        return reasons[line]
-
-    standalone = {i: _page_value(line) for i, line in enumerate(cleaned) if line and noise_reason(line) == "page number"}
+    standalone = {i: _page_value(line) for i, line in enumerate(cleaned)
+                  if line and noise.noise_reason(line) == "page number"}
     # Pieces of lines that a PDF's text layer ran together: (block index, text, starts a piece).
     pieces = _without_glued_page_numbers(cleaned, blocks, standalone, dropped)
     texts = [text for _owner, text, _cut in pieces]
@@ -120,7 +114,7 @@ def clean_lines(blocks: list[Block], dropped: list[Decision], info: dict[str, st
                 taken[below] = "page information"
             dropped.append(Decision(number, line, "page information"))
             continue
-        reason = noise_reason(line)
+        reason = noise.noise_reason(line)
         if reason:
             dropped.append(Decision(number, line, reason))
             continue
@@ -206,10 +200,7 @@ def _without_markdown_marks(lines: list[str]) -> None:
 
 def _page_value(line: str) -> int:
     digits = re.findall(r"[0-9０-９]+", line)
-    return int(digits[0].translate(_FULLWIDTH)) if digits else -1
-
-
-_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+    return int(digits[0].translate(numbering.FULLWIDTH_DIGITS)) if digits else -1
 
 
 def _without_glued_page_numbers(lines: list[str], blocks: list[Block], standalone: dict[int, int],

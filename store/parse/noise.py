@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 PINYIN_RE = re.compile(
@@ -111,6 +112,7 @@ def is_indented(raw: str) -> bool:
     return bool(raw) and (raw[0].isspace() or bool(_INVISIBLE_RE.match(raw)))
 
 
+@lru_cache(maxsize=4096)  # a line is asked about at several stages of the parse
 def noise_reason(line: str) -> str | None:
     """Why a cleaned line is noise, or None when it is text. Lines over 60 characters can
     only be a table of contents entry, a rule or a breadcrumb trail; the other checks are

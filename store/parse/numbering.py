@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from store.readers.listnumbers import chinese_counting
+
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -41,37 +43,22 @@ def chinese_to_int(text: str) -> int | None:
     return total + current
 
 
-def to_chinese(number: int) -> str:
-    """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 105 → 一百零五 (the numerals of 第X章)."""
-    digits = "零一二三四五六七八九"
-    if number < 10:
-        return digits[number]
-    if number < 20:
-        return "十" + (digits[number % 10] if number % 10 else "")
-    if number < 100:
-        return digits[number // 10] + "十" + (digits[number % 10] if number % 10 else "")
-    rest = number % 100
-    tail = "" if not rest else ("零" + to_chinese(rest) if rest < 10 else (
-        "一" + to_chinese(rest) if rest < 20 else to_chinese(rest)))
-    return digits[number // 100] + "百" + tail
-
-
 def renumbered(cand: Candidate, number: int) -> Candidate:
     """The same heading under another number, written as it was (第一章 → 第八章, 第1条 → 第8条)."""
     arabic = any(ch.isdigit() for ch in cand.label)
     word = cand.style.split(":", 1)[1] if ":" in cand.style else ""
-    label = f"第{number if arabic else to_chinese(number)}{word}" if word else cand.label
+    label = f"第{number if arabic else chinese_counting(number)}{word}" if word else cand.label
     return Candidate(cand.style, number, label, cand.rest, cand.numbers)
 
 
 def to_int(token: str) -> int | None:
-    token = token.translate(_FULLWIDTH_DIGITS)
+    token = token.translate(FULLWIDTH_DIGITS)
     if token.isdigit():
         return int(token)
     return chinese_to_int(token)
 
 
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _FULLWIDTH_LETTERS = str.maketrans("ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -204,17 +191,17 @@ def match(text: str) -> Candidate | None:
             rest = text[m.end():].lstrip(" \t\u3000\xa0:：").rstrip(" \t\u3000\xa0")
             word = _TRADITIONAL_RANKS.get(cm.group(3), cm.group(3))
             # 第41-1條, inserted after 第41條 by an amendment: numbered 41 again, with its sub-number.
-            numbers = (number, int(cm.group(2).translate(_FULLWIDTH_DIGITS))) if cm.group(2) else ()
+            numbers = (number, int(cm.group(2).translate(FULLWIDTH_DIGITS))) if cm.group(2) else ()
             return Candidate(f"rank:{word}", number, label, rest, numbers)
         token = m.group(1)
         if style in ("appendix", "lettered"):
             parts = tuple(ord(p.translate(_FULLWIDTH_LETTERS)) - 64 if p[0].isalpha() else int(p)
-                          for p in re.split(r"[.．]", token.translate(_FULLWIDTH_DIGITS)))
+                          for p in re.split(r"[.．]", token.translate(FULLWIDTH_DIGITS)))
             name = "appendix" if style == "appendix" else f"lettered{len(parts)}"
             label = f"附录{token}" if style == "appendix" else token
             return Candidate(name, parts[-1], label, text[m.end():].strip(" \t\u3000:："), parts)
         if style == "decimal":
-            parts = tuple(int(p.translate(_FULLWIDTH_DIGITS)) for p in re.split(r"[.．]", token))
+            parts = tuple(int(p.translate(FULLWIDTH_DIGITS)) for p in re.split(r"[.．]", token))
             return Candidate(f"decimal{len(parts)}", parts[-1], token, text[m.end():].strip(), parts)
         if style in ("circled", "paren_digit"):
             alphabet = _CIRCLED if style == "circled" else _PAREN_DIGITS

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from store.parse.numbering import chinese_to_int
+from store.parse.numbering import FULLWIDTH_DIGITS, chinese_to_int
 
 _CN_DATE_DIGIT = "〇○零Ｏ0O一二三四五六七八九"
 _ARABIC_DATE = r"([0-9０-９]{4})\s*年\s*([0-9０-９]{1,2})\s*月\s*([0-9０-９]{1,2})\s*日"
@@ -18,7 +18,6 @@ DATE_LINE_RE = re.compile(
 MONTH_LINE_RE = re.compile(r"^[（(]?\s*(?:[0-9０-９]{4}|[〇○零Ｏ一二三四五六七八九]{4})\s*年\s*(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*[)）]?$")
 """2021年10月 under a plan's title: the month of publication, not text."""
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 DOC_NUMBER_RE = re.compile(
     r"([\u4e00-\u9fff]{1,12})\s*([〔［\[﹝【(（])\s*((?:19|20)[0-9]{2}|(?:19|20)[０-９]{2}|[０-９]{4})\s*([〕］\]﹞】)）])\s*(第?\s*[0-9０-９]{1,5}\s*号)"
@@ -69,13 +68,13 @@ def parse_date(text: str) -> str | None:
     民國111年1月12日."""
     roc = _ROC_DATE_RE.search(text) if "民" in text else None
     if roc:
-        y, mo, d = (int(g.translate(_FULLWIDTH)) for g in roc.groups())
+        y, mo, d = (int(g.translate(FULLWIDTH_DIGITS)) for g in roc.groups())
         return f"{y + 1911:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
     m = DATE_RE.search(text)
     if not m:
         return None
     if m.group(1):
-        y, mo, d = (int(g.translate(_FULLWIDTH)) for g in m.group(1, 2, 3))
+        y, mo, d = (int(g.translate(FULLWIDTH_DIGITS)) for g in m.group(1, 2, 3))
     else:
         year = m.group(4).translate(str.maketrans("○零ＯO0", "〇〇〇〇〇"))
         y = chinese_to_int(year)
@@ -160,7 +159,7 @@ def decree_number(text: str) -> str | None:
     m = DECREE_NUMBER_RE.search(text)
     if not m:
         return None
-    return re.sub(r"\s+", "", _without_lead_in(m.group(1)) + m.group(2)).translate(_FULLWIDTH)
+    return re.sub(r"\s+", "", _without_lead_in(m.group(1)) + m.group(2)).translate(FULLWIDTH_DIGITS)
 
 
 _LEAD_INS = ("日", "以", "经", "由", "于", "即", "据", "在", "的")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from store.parse import patterns
 
@@ -52,6 +53,7 @@ def cell_width(text: str) -> int:
     return len(text) + (len(text.encode("utf-8")) - len(text)) // 2
 
 
+@lru_cache(maxsize=4096)  # asked of each line and again of it as the next line's previous one
 def is_metadata_line(text: str) -> bool:
     return bool(
         patterns.DATE_LINE_RE.match(text) or patterns.is_org_line(text) or patterns.RED_HEADER_RE.match(text)
