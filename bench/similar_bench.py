@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from tui_bench import p95  # noqa: E402
+
 TOPICS = {"社保": "社保 | 养老保险", "用地": "用地", "电价": "电价", "融资担保": "融资担保", "税费": "税 | 费",
           "稳岗": "稳岗", "产能": "产能 -钢铁", "营商环境": "营商环境"}
 
@@ -41,14 +43,9 @@ def build(db: Path, clauses: int) -> float:
 
     from store import regions
 
-    tui_bench.PROVINCES = list(regions.PROVINCES[:31])
     started = time.perf_counter()
-    tui_bench.build(db, clauses)
+    tui_bench.build(db, clauses, provinces=list(regions.PROVINCES[:31]))
     return time.perf_counter() - started
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[18] if len(values) >= 2 else values[0]
 
 
 def timed(action) -> tuple[float, object]:

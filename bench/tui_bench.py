@@ -61,7 +61,7 @@ def chinese(n: int) -> str:
     return CN[tens - 1] + "十" + (CN[ones - 1] if ones else "")
 
 
-def build(db: Path, clauses: int, seed: int = 7) -> None:
+def build(db: Path, clauses: int, seed: int = 7, provinces: list[str] = PROVINCES) -> None:
     import opencc
 
     from store.db import Store
@@ -76,7 +76,7 @@ def build(db: Path, clauses: int, seed: int = 7) -> None:
     number = 0
     while made < clauses:
         number += 1
-        province = PROVINCES[number % len(PROVINCES)]
+        province = provinces[number % len(provinces)]
         lines = [f"{province}关于推进第{number}批重点工作的实施意见", ""]
         count = min(per_doc, clauses - made)
         chapter = section = 0

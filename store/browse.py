@@ -126,6 +126,12 @@ class Clause:
         return json.loads(self.rows_json) if self.rows_json else None
 
     @property
+    def full_text(self) -> str:
+        """Its heading (label and title) and its text, a line each: what is copied, quoted
+        and compared."""
+        return "\n".join(part for part in (self.label + self.title, self.text) if part)
+
+    @property
     def reading_text(self) -> str:
         """The text as a reader sees it: a table's cells apart by │, a row to a line (the
         stored text keeps tabs, which a terminal expands unpredictably), without the empty

@@ -346,7 +346,7 @@ def _render_clause(item: _Item, template: Template, heading: str) -> str:
     if rows:
         quoted_text = quote_table(heading_line, rows)
     else:
-        quoted_text = quote("\n".join(part for part in (heading_line, clause.text) if part))
+        quoted_text = quote(clause.full_text)
     return template.clause.safe_substitute(
         heading=heading,
         path=escape(path or "（正文）"),

@@ -298,7 +298,8 @@ def _source(conn: sqlite3.Connection, clause_id: int) -> _Source:
 
 
 def _described(title: str, text: str, headings: set[str]) -> _Clause:
-    return _Clause(clause_terms(title, text), bigrams(fold(title)), headings)
+    folded_title = fold(title)
+    return _Clause(bigrams(folded_title, fold(text)), bigrams(folded_title), headings)
 
 
 def _headings(conn: sqlite3.Connection, section_ids: Iterable[int | None]) -> dict[int, set[str]]:

@@ -238,15 +238,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         keywords_done, keywords_failed = sum(r.keywords for r in results), None
         if not args.no_keywords and not counts["cancelled"] and (counts["imported"] or counts["replaced"]):
             keywords_started = time.perf_counter()
-            kw_progress = _progress("extracting keywords", unit="clauses")
             try:
-                keywords_done += fill_keywords(store, progress=(lambda d, t: kw_progress.update(
-                    kw_progress.task_ids[0], completed=d, total=t)) if kw_progress else None)
+                keywords_done += _with_progress("extracting keywords", fill_keywords, store)
             except sqlite3.Error as exc:
                 keywords_failed = describe(exc)
-            finally:
-                if kw_progress:
-                    kw_progress.stop()
             seconds["keywords"] = time.perf_counter() - keywords_started
     seconds["total"] = time.perf_counter() - started_at
     cpu = os.times()
@@ -529,11 +524,7 @@ def cmd_keywords(args: argparse.Namespace) -> int:
         indexed = _fill_similarity(store)
         if indexed:
             tell(f"{_plural(indexed, 'clause')} indexed for similar clauses")
-        progress = _progress("extracting keywords")
-        done = fill_keywords(store, progress=(lambda d, t: progress.update(progress.task_ids[0], completed=d, total=t))
-                             if progress else None)
-        if progress:
-            progress.stop()
+        done = _with_progress("extracting keywords", fill_keywords, store)
     tell(f"keywords extracted for {_plural(done, 'clause')}")
     return EXIT_OK
 
@@ -656,17 +647,23 @@ def cmd_queries(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _fill_similarity(store: Store) -> int:
-    """Index the clauses the similarity index lacks, with a progress bar on a terminal."""
-    from store import similar
-
-    progress = _progress("indexing for similar clauses")
+def _with_progress(description: str, fill, store: Store) -> int:
+    """`fill(store, progress=…)` (the keywords, the similarity index) with a progress bar in
+    clauses on a terminal; returns what it returns."""
+    progress = _progress(description, unit="clauses")
     try:
-        return similar.fill(store, progress=(lambda d, t: progress.update(progress.task_ids[0], completed=d, total=t))
-                            if progress else None)
+        return fill(store, progress=(lambda d, t: progress.update(progress.task_ids[0], completed=d, total=t))
+                    if progress else None)
     finally:
         if progress:
             progress.stop()
+
+
+def _fill_similarity(store: Store) -> int:
+    """Index the clauses the similarity index lacks."""
+    from store import similar
+
+    return _with_progress("indexing for similar clauses", similar.fill, store)
 
 
 # --------------------------------------------------------------------------- annotations

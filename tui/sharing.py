@@ -15,8 +15,7 @@ from store import browse
 
 
 def copy_texts(clause: browse.Clause, citation: browse.Citation | None) -> dict[str, str]:
-    heading = clause.label + clause.title
-    text = "\n".join(part for part in (heading, clause.text) if part)
+    text = clause.full_text
     cited = str(citation) if citation else ""
     return {"citation": cited, "text": text, "both": f"{text}\n——{cited}" if cited else text}
 

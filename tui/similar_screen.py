@@ -70,11 +70,6 @@ def _place(province: str, region: str | None) -> str:
     return region or regions.short_name(province)
 
 
-def _full_text(clause: browse.Clause) -> str:
-    heading = clause.label + clause.title
-    return f"{heading}\n{clause.text}" if heading and clause.text else heading or clause.text
-
-
 _HELPERS_STARTED: set[Path] = set()
 """Databases for which this app started the helper that fills the index: once is enough."""
 
@@ -144,7 +139,7 @@ class SimilarScreen(Screen):
                 clause = browse.clause(store.conn, self.clause_id)
                 if clause is None:
                     raise PolicyReviewError("this clause is no longer in the database")
-                cite, text = str(browse.citation(store.conn, self.clause_id)), _full_text(clause)
+                cite, text = str(browse.citation(store.conn, self.clause_id)), clause.full_text
                 missing = similar.pending(store.conn)
                 if missing and not store.read_only and missing <= similar.QUICK_FILL:
                     similar.fill(store)
@@ -263,7 +258,7 @@ class SideBySideScreen(Screen):
                 plain(pair or "this clause is no longer in the database", "bold"))
             return
         self.pair = pair
-        left, right = _full_text(pair.left), _full_text(pair.right)
+        left, right = pair.left.full_text, pair.right.full_text
         self.comparison = compare(left, right)
         self.by_words = False
         self._draw()
