@@ -669,9 +669,16 @@ def _insert_document(conn: sqlite3.Connection, doc: PreparedDocument, source: st
 def delete_document(conn: sqlite3.Connection, document_id: int) -> None:
     """Remove a document, its sections and clauses and their rows of the search and similarity
     indexes. Annotations stay (their clause_id becomes NULL) until re-attached or listed as orphans."""
-    index.remove(conn, conn.execute("SELECT sort_key, title, text FROM clauses WHERE document_id = ?",
-                                    (document_id,)).fetchall())
-    similar.remove(conn, document_id)
+    tokens, terms = [], []
+    for key, title, text, held in conn.execute(
+            """SELECT c.sort_key, c.title, c.text, r.clause_id IS NOT NULL FROM clauses c
+               LEFT JOIN similar_rows r ON r.clause_id = c.id WHERE c.document_id = ?""", (document_id,)):
+        clause_forms = index.forms(title, text)  # folded once for both indexes
+        tokens.append((key, *index.tokens(clause_forms)))
+        if held:
+            terms.append((key, similar.index_terms(clause_forms[0], clause_forms[1])))
+    index.remove_tokens(conn, tokens)
+    similar.remove_rows(conn, terms)
     conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
 
 

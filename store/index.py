@@ -42,9 +42,11 @@ def add_tokens(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str, str
     conn.executemany(f"INSERT INTO clause_index (rowid, {_COLUMNS}) VALUES (?, ?, ?, ?, ?)", rows)
 
 
-def remove(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
+def remove_tokens(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str, str, str]]) -> None:
+    """Take clauses given as add_tokens takes them out of the index (a contentless table's
+    row is deleted with the tokens it was inserted with)."""
     conn.executemany(
-        f"INSERT INTO clause_index (clause_index, rowid, {_COLUMNS}) VALUES ('delete', ?, ?, ?, ?, ?)", _tokens(rows))
+        f"INSERT INTO clause_index (clause_index, rowid, {_COLUMNS}) VALUES ('delete', ?, ?, ?, ?, ?)", rows)
 
 
 def rebuild(conn: sqlite3.Connection, batch: int = 20_000) -> int:

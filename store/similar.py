@@ -126,14 +126,11 @@ def add_rows(conn: sqlite3.Connection, clause_ids: list[int], rows: list[tuple[i
     conn.executemany("INSERT INTO similar_rows (clause_id) VALUES (?)", [(clause_id,) for clause_id in clause_ids])
 
 
-def remove(conn: sqlite3.Connection, document_id: int) -> None:
-    """Take a document's clauses out of the index (inside the caller's transaction, before the
-    document is deleted): a contentless table's row is deleted with the tokens it was inserted
-    with, recomputed here the same way, and only for the clauses it holds."""
-    rows = conn.execute("""SELECT c.sort_key, c.title, c.text FROM clauses c JOIN similar_rows r ON r.clause_id = c.id
-                           WHERE c.document_id = ?""", (document_id,)).fetchall()
-    conn.executemany("INSERT INTO similar_index (similar_index, rowid, terms) VALUES ('delete', ?, ?)",
-                     [_row(key, title, text) for key, title, text in rows])
+def remove_rows(conn: sqlite3.Connection, rows: list[tuple[int, str]]) -> None:
+    """Take clauses out of the index (inside the caller's transaction, before they are
+    deleted), given as (sort key, index_terms) of the clauses it holds: a contentless table's
+    row is deleted with the tokens it was inserted with, recomputed the same way."""
+    conn.executemany("INSERT INTO similar_index (similar_index, rowid, terms) VALUES ('delete', ?, ?)", rows)
 
 
 def rebuild(conn: sqlite3.Connection) -> int:
