@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import PurePath
 
 from store import topics
+from store.analysis.validity import history_value
 from store.db import STATUSES, Store, now
 from store.errors import NotFoundError, PolicyReviewError
 from store.untrusted import cleaned
@@ -262,12 +263,6 @@ def set_note(store: Store, clause_id: int, note: str, author: str, expected: str
     return True
 
 
-def _validity_state(status: str | None, reason: str, reference: str) -> str | None:
-    """A clause's validity as one history value."""
-    return json.dumps({"status": status, "reason": reason, "reference": reference}, ensure_ascii=False) \
-        if status else None
-
-
 def set_validity(store: Store, clause_ids: Iterable[int], status: str | None, author: str, reason: str = "",
                  reference: str = "") -> int:
     """Give clauses their own validity (None clears it: the document's applies again), with
@@ -276,14 +271,14 @@ def set_validity(store: Store, clause_ids: Iterable[int], status: str | None, au
 
     status = validity.check(status) if status else None
     reason, reference, stamp = cleaned(reason), cleaned(reference), now()
-    after = _validity_state(status, reason, reference)
+    after = history_value(status, reason, reference)
     changed = 0
     with store.transaction() as conn:
         ids = _check_clauses(conn, clause_ids)
         batch = _batch(conn)
         for clause_id in ids:
             ann_id, _status, _note = _ensure(conn, clause_id, author, stamp)
-            before = _validity_state(*conn.execute(
+            before = history_value(*conn.execute(
                 "SELECT validity, validity_reason, validity_reference FROM annotations WHERE id = ?", (ann_id,)).fetchone())
             if before == after:
                 continue
@@ -526,7 +521,7 @@ def _restore_tags(conn: sqlite3.Connection, renamed: set[tuple[str, str]], color
 
 def _revert(conn: sqlite3.Connection, ann_id: int, field_name: str, before, after) -> bool:
     if field_name == "validity":
-        current = _validity_state(*conn.execute(
+        current = history_value(*conn.execute(
             "SELECT validity, validity_reason, validity_reference FROM annotations WHERE id = ?", (ann_id,)).fetchone())
         if current != after:
             return False
@@ -895,7 +890,7 @@ def _merge_validity(conn, ann_id: int, incoming: str | None, incoming_at: str, a
         return
     local_at, *local = conn.execute("SELECT updated_at, validity, validity_reason, validity_reference FROM annotations "
                                     "WHERE id = ?", (ann_id,)).fetchone()
-    before = _validity_state(*local)
+    before = history_value(*local)
     if before == incoming or (before is not None and not _newer(incoming_at, local_at)):
         return
     _write_validity(conn, ann_id, incoming)
@@ -998,7 +993,7 @@ def _checked_validity(value) -> str | None:
 
     if not isinstance(value, dict) or not all(isinstance(value.get(k, ""), str) for k in ("status", "reason", "reference")):
         raise PolicyReviewError("'validity' must be an object of strings")
-    return _validity_state(validity.check(value["status"]), cleaned(value.get("reason", "")),
+    return history_value(validity.check(value["status"]), cleaned(value.get("reason", "")),
                            cleaned(value.get("reference", ""))) if value.get("status") else None
 
 

@@ -104,7 +104,8 @@ def clause_validity(conn: sqlite3.Connection, clause_id: int) -> Validity:
     return document_validity(conn, document_id[0]) if document_id else Validity(None)
 
 
-def _state(status: str | None, reason: str = "", reference: str = "") -> str | None:
+def history_value(status: str | None, reason: str = "", reference: str = "") -> str | None:
+    """A validity as one history value (of a document here, of a clause in store.annotations)."""
     return json.dumps({"status": status, "reason": reason, "reference": reference}, ensure_ascii=False) \
         if status else None
 
@@ -124,8 +125,8 @@ def set_document(store: Store, document_id: int, status: str | None, author: str
 def _write_document(conn, identity: str, status, reason, reference, author, stamp, origin) -> bool:
     old = conn.execute("SELECT status, reason, reference FROM document_validity WHERE identity = ?",
                        (identity,)).fetchone()
-    before = _state(*old) if old else None
-    after = _state(status, reason, reference)
+    before = history_value(*old) if old else None
+    after = history_value(status, reason, reference)
     if before == after:
         return False
     if status:
@@ -165,7 +166,7 @@ def undo(store: Store, author: str) -> str | None:
     with store.transaction() as conn:
         current = conn.execute("SELECT status, reason, reference FROM document_validity WHERE identity = ?",
                                (identity,)).fetchone()
-        if (_state(*current) if current else None) != after:
+        if (history_value(*current) if current else None) != after:
             conn.execute("UPDATE validity_history SET undone = 1 WHERE id = ?", (history_id,))
             return "the document's validity was changed by someone else since: left alone"
         state = json.loads(before) if before else {"status": None, "reason": "", "reference": ""}
