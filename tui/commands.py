@@ -884,7 +884,7 @@ def cmd_agencies(args: argparse.Namespace) -> int:
         line.append(f"{row.province} ", style="cyan")
         line.append(row.name, style="bold")
         emit(line)
-    tell(f"{_plural(len(rows), 'agency')}" if rows else "no agencies found (none named as lead or partner)")
+    tell(f"{len(rows)} agenc{'y' if len(rows) == 1 else 'ies'}" if rows else "no agencies found (none named as lead or partner)")
     return EXIT_OK
 
 
