@@ -27,6 +27,7 @@ _CONNECTIVE_END = tuple("的和与及或并且以对为在向之等暨、，“�
 常态化政企联系制度体系."""
 
 ARTICLE_STYLES = ("rank:条", "rank:款")
+"""Articles of regulations have no title: the words after 第三条 are the article's text."""
 
 _NOTES_LABEL_RE = re.compile(r"^(?:注|说明|備註|备注|填表说明|注释)[ \t\u3000]*[:：]?$")
 _NOTE_STYLES = ("arabic_dot", "arabic_dun", "arabic_paren", "arabic_half_paren", "circled", "paren_digit", "arabic_space")
@@ -34,7 +35,6 @@ _NOTE_STYLES = ("arabic_dot", "arabic_dun", "arabic_paren", "arabic_half_paren",
 GB_ORDER = {"cn": 0, "cn_paren": 1, "arabic_dot": 2, "arabic_dun": 2, "arabic_paren": 3, "paren_digit": 3,
             "arabic_half_paren": 4, "circled": 5}
 """The GB/T 9704 levels in their conventional order (一、 → （一） → 1. → （1） → ①)."""
-"""Articles of regulations have no title: the words after 第三条 are the article's text."""
 
 _MIDLINE_RANK_RE = re.compile(
     rf"(?<=[。；！？!?;])[ \t\u3000]*(?=第[{numbering.CN_NUMERAL}0-9０-９]{{1,6}}(?:编|分编|章|节|条))"
@@ -266,8 +266,8 @@ class HeadingTree:
         else:
             return None, "neither starts nor continues a list"
         start = self._run_start()
-        if start == len(self.stack) == 1 and self.stack[0].style == "keyword" and not self._keeps_children(self.stack[0]):
-            start = 0  # a numbered heading closes an aside (前言)
+        if start == len(self.stack) == 1 and self.stack[0].style == "keyword" and not self.stack[0].part:
+            start = 0  # a numbered heading closes an aside (前言, 结语); after 总则 or 附则 it is the part's section
             position = 0
         else:
             level = self.levels.get((self._owner_style(start), cand.style))
@@ -303,12 +303,6 @@ class HeadingTree:
 
     def _owner_style(self, start: int) -> str | None:
         return self.stack[start - 1].style if start else None
-
-    @staticmethod
-    def _keeps_children(entry: _Open) -> bool:
-        """Whether 一、（一） headings after an unnumbered part are its children: those after
-        总则 or 附则 are (the part's sections), those after 前言 or 结语 begin the body."""
-        return entry.part
 
     def _fits_after(self, cand: numbering.Candidate, previous: int) -> bool:
         """Whether the number continues a list that stopped at `previous`: the next number, or

@@ -24,9 +24,9 @@ they hide the start of a line (‍第一条 is not recognised as an article)."""
 MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}[ \t]+")
 """## 第一章 总则 in a Markdown file: the marks are markup, the words are the heading."""
 _CONTROL_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]")
+"""Terminal escape sequences and control characters: never text, and unsafe to display."""
 _UNSEEN_RE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f]")
 """Either kind: one search tells whether a line needs cleaning at all."""
-"""Terminal escape sequences and control characters: never text, and unsafe to display."""
 
 TRAILING_LIST_MARKERS = {
     "热门推荐", "熱門推薦", "最新文章", "相关文章", "相關文章", "相关阅读", "相關閱讀", "推荐阅读",
