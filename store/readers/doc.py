@@ -22,6 +22,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -205,8 +206,9 @@ def _sprms(grpprl: bytes):
         pos += size
 
 
-def _apply(props: _Props, grpprl: bytes) -> None:
-    for sprm, operand in _sprms(grpprl):
+def _apply(props: _Props, sprms: Iterable[tuple[int, bytes]]) -> None:
+    """Apply a grpprl's property modifiers (as _sprms reads them) to the properties."""
+    for sprm, operand in sprms:
         if not operand:
             continue
         if sprm == 0x460B and len(operand) >= 2:  # sprmPIlfo
@@ -272,7 +274,7 @@ def _style_props(styles: list[_Style | None], istd: int, depth: int = 0) -> _Pro
     if style is None or depth > 10:
         return _Props()
     props = _style_props(styles, style.base, depth + 1) if style.base != 0x0FFF else _Props()
-    _apply(props, style.papx)
+    _apply(props, _sprms(style.papx))
     if 1 <= style.sti <= 9 and props.outline is None:
         props.outline = style.sti - 1
     return props
@@ -323,13 +325,14 @@ class _Paragraphs:
         (istd,) = struct.unpack_from("<H", grpprl, 0)
         props = _style_props(self.styles, istd)
         props.istd = istd
-        _apply(props, grpprl[2:])
-        for sprm, operand in _sprms(grpprl[2:]):
+        sprms = list(_sprms(grpprl[2:]))
+        _apply(props, sprms)
+        for sprm, operand in sprms:
             if sprm == 0x6646 and len(operand) == 4:  # sprmPHugePapx: the rest is in the Data stream
                 (offset,) = struct.unpack_from("<I", operand)
                 if offset + 2 <= len(self.data):
                     (size,) = struct.unpack_from("<H", self.data, offset)
-                    _apply(props, self.data[offset + 2:offset + 2 + size])
+                    _apply(props, _sprms(self.data[offset + 2:offset + 2 + size]))
         return props
 
 

@@ -106,15 +106,16 @@ def _read_page(page, number: int) -> Page:
     (a landscape table on a portrait page) reads like any other; text running across the
     main direction (a seal's rim, a watermark, a vertical margin note) is left out."""
     width, height = float(page.width), float(page.height)
-    directions = Counter(_direction(c) for c in page.chars if not c["text"].isspace())
+    running = [(char, _direction(char)) for char in page.chars]
+    directions = Counter(direction for char, direction in running if not char["text"].isspace())
     turn = directions.most_common(1)[0][0] if directions else 0
     angle = math.radians(turn)
     cos, sin = round(math.cos(angle)), round(math.sin(angle))
     corners = [(x * cos + y * sin, -x * sin + y * cos) for x in (0, width) for y in (0, height)]
     left, top = min(u for u, _v in corners), max(v for _u, v in corners)
     chars = []
-    for char in page.chars:
-        if _direction(char) != turn:
+    for char, direction in running:
+        if direction != turn:
             continue
         x, y = char["matrix"][4], char["matrix"][5]  # the glyph's origin on its baseline, y up
         start = x * cos + y * sin - left if turn else char["x0"]
